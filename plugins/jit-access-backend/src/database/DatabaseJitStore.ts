@@ -1,0 +1,551 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import type {
+  ApprovalStep,
+  ApprovalStepStatus,
+  ApproverKind,
+  DurationCause,
+  JitSettings,
+  RequestEvent,
+  RequestKind,
+  RequestStatus,
+} from '@jit-access/plugin-jit-access-common';
+import { Knex } from 'knex';
+import {
+  DbAccountRow,
+  DbEventRow,
+  DbPermissionSetRow,
+  DbRequestRow,
+  DbStepRow,
+  TABLE_ACCOUNTS,
+  TABLE_ACCOUNT_PERMISSION_SETS,
+  TABLE_EVENTS,
+  TABLE_PERMISSION_SETS,
+  TABLE_REQUESTS,
+  TABLE_SETTINGS,
+  TABLE_STEPS,
+  toBool,
+  toIso,
+  toMs,
+} from './tables';
+import {
+  EndReason,
+  JitStore,
+  NewRequest,
+  RequestListFilter,
+  RequestPatch,
+  StoredAccount,
+  StoredPermissionSet,
+  StoredRequest,
+  Transition,
+} from './JitStore';
+
+const migrationsDir = resolvePackagePath(
+  '@jit-access/plugin-jit-access-backend',
+  'migrations',
+);
+
+/** Knex implementation of {@link JitStore}, on SQLite and PostgreSQL. */
+export class DatabaseJitStore implements JitStore {
+  static async create(options: {
+    database: DatabaseService;
+  }): Promise<DatabaseJitStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseJitStore(client);
+  }
+
+  /** For tests: runs migrations on a plain knex client. */
+  static async forTest(knex: Knex): Promise<DatabaseJitStore> {
+    await knex.migrate.latest({ directory: migrationsDir });
+    return new DatabaseJitStore(knex);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  // ---------------------------------------------------------------- accounts
+
+  async listAccounts(): Promise<StoredAccount[]> {
+    const [rows, links] = await Promise.all([
+      this.db<DbAccountRow>(TABLE_ACCOUNTS).select().orderBy('name'),
+      this.db(TABLE_ACCOUNT_PERMISSION_SETS).select(),
+    ]);
+    const byAccount = new Map<string, string[]>();
+    for (const l of links) {
+      const list = byAccount.get(l.account_id) ?? [];
+      list.push(l.permission_set_arn);
+      byAccount.set(l.account_id, list);
+    }
+    return rows.map(r => mapAccount(r, byAccount.get(r.account_id) ?? []));
+  }
+
+  async getAccount(accountId: string): Promise<StoredAccount | undefined> {
+    const row = await this.db<DbAccountRow>(TABLE_ACCOUNTS)
+      .where({ account_id: accountId })
+      .first();
+    if (!row) return undefined;
+    const links = await this.db(TABLE_ACCOUNT_PERMISSION_SETS)
+      .where({ account_id: accountId })
+      .select('permission_set_arn');
+    return mapAccount(
+      row,
+      links.map(l => l.permission_set_arn),
+    );
+  }
+
+  async upsertAccount(
+    account: Omit<StoredAccount, 'enabledPermissionSetArns'> & {
+      enabledPermissionSetArns?: string[];
+    },
+    options?: { onlyIfMissing?: boolean },
+  ): Promise<void> {
+    await this.db.transaction(async tx => {
+      const existing = await tx(TABLE_ACCOUNTS)
+        .where({ account_id: account.accountId })
+        .first();
+      if (existing && options?.onlyIfMissing) return;
+      const row = {
+        account_id: account.accountId,
+        name: account.name,
+        entity_ref: account.entityRef ?? null,
+        onboarded: account.onboarded,
+        custom_policy_allowed: account.customPolicyAllowed,
+        assigned_owners: JSON.stringify(account.assignedOwners),
+        updated_at: Date.now(),
+      };
+      if (existing) {
+        await tx(TABLE_ACCOUNTS)
+          .where({ account_id: account.accountId })
+          .update(row);
+      } else {
+        await tx(TABLE_ACCOUNTS).insert(row);
+      }
+      if (account.enabledPermissionSetArns) {
+        await tx(TABLE_ACCOUNT_PERMISSION_SETS)
+          .where({ account_id: account.accountId })
+          .delete();
+        if (account.enabledPermissionSetArns.length) {
+          await tx(TABLE_ACCOUNT_PERMISSION_SETS).insert(
+            [...new Set(account.enabledPermissionSetArns)].map(arn => ({
+              account_id: account.accountId,
+              permission_set_arn: arn,
+            })),
+          );
+        }
+      }
+    });
+  }
+
+  async listPermissionSets(): Promise<StoredPermissionSet[]> {
+    const rows = await this.db<DbPermissionSetRow>(TABLE_PERMISSION_SETS)
+      .select()
+      .orderBy('name');
+    return rows.map(r => ({
+      arn: r.arn,
+      name: r.name,
+      description: r.description ?? undefined,
+      sessionDuration: r.session_duration,
+      requiresTwoLevels: toBool(r.requires_two_levels),
+      source: r.source as StoredPermissionSet['source'],
+      syncedAt: toIso(r.synced_at),
+    }));
+  }
+
+  async upsertPermissionSets(sets: StoredPermissionSet[]): Promise<void> {
+    if (!sets.length) return;
+    await this.db.transaction(async tx => {
+      for (const s of sets) {
+        const row = {
+          arn: s.arn,
+          name: s.name,
+          description: s.description ?? null,
+          session_duration: s.sessionDuration,
+          source: s.source,
+          synced_at: s.syncedAt ? Date.parse(s.syncedAt) : Date.now(),
+        };
+        // requires_two_levels is an admin decision: a sync never resets it.
+        await tx(TABLE_PERMISSION_SETS)
+          .insert({ ...row, requires_two_levels: s.requiresTwoLevels })
+          .onConflict('arn')
+          .merge(Object.keys(row));
+      }
+    });
+  }
+
+  async setPermissionSetRequiresTwoLevels(
+    arn: string,
+    value: boolean,
+  ): Promise<boolean> {
+    const n = await this.db(TABLE_PERMISSION_SETS)
+      .where({ arn })
+      .update({ requires_two_levels: value });
+    return n > 0;
+  }
+
+  async getSettings(defaults: JitSettings): Promise<JitSettings> {
+    const rows = await this.db(TABLE_SETTINGS).select();
+    const stored: Record<string, unknown> = {};
+    for (const r of rows) stored[r.key] = JSON.parse(r.value);
+    return { ...defaults, ...(stored as Partial<JitSettings>) };
+  }
+
+  async putSettings(settings: JitSettings): Promise<void> {
+    await this.db.transaction(async tx => {
+      for (const [key, value] of Object.entries(settings)) {
+        await tx(TABLE_SETTINGS)
+          .insert({ key, value: JSON.stringify(value) })
+          .onConflict('key')
+          .merge(['value']);
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  async createRequest({ request: r, steps, actor }: NewRequest): Promise<void> {
+    const now = Date.parse(r.createdAt);
+    await this.db.transaction(async tx => {
+      await tx<DbRequestRow>(TABLE_REQUESTS).insert({
+        id: r.id,
+        requester: r.requester,
+        account_id: r.accountId,
+        account_name: r.accountName,
+        account_entity_ref: r.accountEntityRef ?? null,
+        kind: r.kind,
+        permission_set_arn: r.permissionSetArn ?? null,
+        permission_set_name: r.permissionSetName ?? null,
+        custom_policy: r.customPolicy ?? null,
+        requested_minutes: r.requestedDurationMinutes,
+        effective_minutes: r.effectiveDurationMinutes,
+        duration_cause: r.durationCause,
+        reason: r.reason,
+        ticket: r.ticket ?? null,
+        start_at: r.startAt ? Date.parse(r.startAt) : null,
+        status: r.status,
+        current_step: r.currentStep ?? null,
+        required_steps: r.requiredSteps,
+        status_reason: r.statusReason ?? null,
+        attempts: 0,
+        created_at: now,
+        updated_at: now,
+      });
+      await tx<DbStepRow>(TABLE_STEPS).insert(
+        steps.map(s => ({
+          request_id: r.id,
+          step: s.step,
+          approver_kind: s.approverKind,
+          status: s.status,
+        })),
+      );
+      await tx<DbEventRow>(TABLE_EVENTS).insert({
+        request_id: r.id,
+        actor,
+        at: now,
+        type: 'created',
+        from_status: null,
+        to_status: r.status,
+        comment: null,
+      });
+    });
+  }
+
+  async getRequest(id: string): Promise<StoredRequest | undefined> {
+    const row = await this.db<DbRequestRow>(TABLE_REQUESTS)
+      .where({ id })
+      .first();
+    return row ? mapRequest(row) : undefined;
+  }
+
+  async getSteps(id: string): Promise<ApprovalStep[]> {
+    const rows = await this.db<DbStepRow>(TABLE_STEPS)
+      .where({ request_id: id })
+      .orderBy('step');
+    return rows.map(s => ({
+      step: s.step,
+      approverKind: s.approver_kind as ApproverKind,
+      status: s.status as ApprovalStepStatus,
+      decidedBy: s.decided_by ?? undefined,
+      decidedAt: toIso(s.decided_at),
+      comment: s.comment ?? undefined,
+    }));
+  }
+
+  async getEvents(id: string): Promise<RequestEvent[]> {
+    const rows = await this.db<DbEventRow>(TABLE_EVENTS)
+      .where({ request_id: id })
+      .orderBy('id');
+    return rows.map(e => ({
+      id: Number(e.id),
+      requestId: e.request_id,
+      actor: e.actor,
+      at: toIso(e.at)!,
+      type: e.type,
+      fromStatus: (e.from_status as RequestStatus) ?? undefined,
+      toStatus: (e.to_status as RequestStatus) ?? undefined,
+      comment: e.comment ?? undefined,
+    }));
+  }
+
+  async listRequests(
+    filter: RequestListFilter,
+  ): Promise<{ items: StoredRequest[]; nextCursor?: string }> {
+    const q = this.db<DbRequestRow>(TABLE_REQUESTS).select();
+    if (filter.requester) q.where('requester', filter.requester);
+    if (filter.excludeRequester)
+      q.whereNot('requester', filter.excludeRequester);
+    if (filter.accountIds) q.whereIn('account_id', filter.accountIds);
+    if (filter.statuses) q.whereIn('status', filter.statuses);
+    if (filter.cursor) {
+      const c = decodeCursor(filter.cursor);
+      q.where(b =>
+        b
+          .where('created_at', '<', c.createdAt)
+          .orWhere(b2 =>
+            b2.where('created_at', '=', c.createdAt).andWhere('id', '<', c.id),
+          ),
+      );
+    }
+    const rows = await q
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(filter.limit + 1);
+    const items = rows.slice(0, filter.limit).map(mapRequest);
+    const last = rows.length > filter.limit ? rows[filter.limit - 1] : undefined;
+    return {
+      items,
+      nextCursor: last
+        ? encodeCursor({ createdAt: toMs(last.created_at)!, id: last.id })
+        : undefined,
+    };
+  }
+
+  async transition(t: Transition): Promise<boolean> {
+    return this.db.transaction(async tx => {
+      const where: Record<string, unknown> = {
+        id: t.requestId,
+        status: t.from,
+      };
+      if (t.fromStep !== undefined) where.current_step = t.fromStep;
+      const n = await tx(TABLE_REQUESTS)
+        .where(where)
+        .update({
+          status: t.to,
+          updated_at: t.now,
+          ...patchToRow(t.patch ?? {}),
+        });
+      if (n < 1) return false;
+      if (t.decideStep) {
+        await tx(TABLE_STEPS)
+          .where({ request_id: t.requestId, step: t.decideStep.step })
+          .update({
+            status: t.decideStep.status,
+            decided_by: t.decideStep.decidedBy,
+            decided_at: t.now,
+            comment: t.decideStep.comment ?? null,
+          });
+      }
+      if (t.openStep !== undefined) {
+        await tx(TABLE_STEPS)
+          .where({ request_id: t.requestId, step: t.openStep })
+          .update({ status: 'pending' });
+      }
+      await tx<DbEventRow>(TABLE_EVENTS).insert({
+        request_id: t.requestId,
+        actor: t.event.actor,
+        at: t.now,
+        type: t.event.type,
+        from_status: t.from,
+        to_status: t.to,
+        comment: t.event.comment ?? null,
+      });
+      return true;
+    });
+  }
+
+  async patchRequest(
+    id: string,
+    status: RequestStatus,
+    patch: RequestPatch,
+  ): Promise<boolean> {
+    const n = await this.db(TABLE_REQUESTS)
+      .where({ id, status })
+      .update({ ...patchToRow(patch), updated_at: Date.now() });
+    return n > 0;
+  }
+
+  // --------------------------------------------------------------- lifecycle
+
+  async findDueRequests(
+    now: number,
+    limit: number,
+    pendingCreatedBefore?: number,
+  ): Promise<StoredRequest[]> {
+    const rows = await this.db<DbRequestRow>(TABLE_REQUESTS)
+      .where(b => {
+        b.where(b2 =>
+          b2
+            .where('status', 'approved')
+            .andWhere(b3 =>
+              b3.whereNull('start_at').orWhere('start_at', '<=', now),
+            ),
+        )
+          .orWhere(b2 =>
+            b2
+              .whereIn('status', ['provisioning', 'ending'])
+              .andWhere(b3 =>
+                b3
+                  .whereNull('next_attempt_at')
+                  .orWhere('next_attempt_at', '<=', now),
+              ),
+          )
+          .orWhere(b2=>
+            b2.where('status', 'active').andWhere('expires_at', '<=', now),
+          );
+        if (pendingCreatedBefore !== undefined) {
+          b.orWhere(b2 =>
+            b2
+              .where('status', 'pending')
+              .andWhere('created_at', '<', pendingCreatedBefore),
+          );
+        }
+      })
+      .andWhere(b => b.whereNull('lease_until').orWhere('lease_until', '<', now))
+      .orderBy('updated_at')
+      .limit(limit);
+    return rows.map(mapRequest);
+  }
+
+  async acquireLease(
+    id: string,
+    owner: string,
+    now: number,
+    leaseMs: number,
+  ): Promise<boolean> {
+    const n = await this.db(TABLE_REQUESTS)
+      .where({ id })
+      .andWhere(b => b.whereNull('lease_until').orWhere('lease_until', '<', now))
+      .update({ lease_owner: owner, lease_until: now + leaseMs });
+    return n > 0;
+  }
+
+  async releaseLease(id: string, owner: string): Promise<void> {
+    await this.db(TABLE_REQUESTS)
+      .where({ id, lease_owner: owner })
+      .update({ lease_owner: null, lease_until: null });
+  }
+
+  async countOtherLiveGrants(args: {
+    excludeRequestId: string;
+    principalId: string;
+    accountId: string;
+    permissionSetArn: string;
+  }): Promise<number> {
+    const row = await this.db(TABLE_REQUESTS)
+      .where({
+        principal_id: args.principalId,
+        account_id: args.accountId,
+        permission_set_arn: args.permissionSetArn,
+      })
+      .whereIn('status', ['provisioning', 'active'])
+      .whereNot('id', args.excludeRequestId)
+      .count<{ n: number | string }[]>({ n: '*' });
+    return Number(row[0]?.n ?? 0);
+  }
+}
+
+function mapAccount(r: DbAccountRow, arns: string[]): StoredAccount {
+  return {
+    accountId: r.account_id,
+    name: r.name,
+    entityRef: r.entity_ref ?? undefined,
+    onboarded: toBool(r.onboarded),
+    customPolicyAllowed: toBool(r.custom_policy_allowed),
+    assignedOwners: JSON.parse(r.assigned_owners),
+    enabledPermissionSetArns: arns,
+  };
+}
+
+function mapRequest(r: DbRequestRow): StoredRequest {
+  return {
+    id: r.id,
+    requester: r.requester,
+    accountId: r.account_id,
+    accountName: r.account_name,
+    accountEntityRef: r.account_entity_ref ?? undefined,
+    kind: r.kind as RequestKind,
+    permissionSetArn: r.permission_set_arn ?? undefined,
+    permissionSetName: r.permission_set_name ?? undefined,
+    customPolicy: r.custom_policy ?? undefined,
+    requestedDurationMinutes: r.requested_minutes,
+    effectiveDurationMinutes: r.effective_minutes,
+    durationCause: r.duration_cause as DurationCause,
+    reason: r.reason,
+    ticket: r.ticket ?? undefined,
+    startAt: toIso(r.start_at),
+    status: r.status as RequestStatus,
+    currentStep: r.current_step ?? undefined,
+    requiredSteps: r.required_steps,
+    statusReason: r.status_reason ?? undefined,
+    createdAt: toIso(r.created_at)!,
+    updatedAt: toIso(r.updated_at)!,
+    decidedAt: toIso(r.decided_at),
+    activatedAt: toIso(r.activated_at),
+    expiresAt: toIso(r.expires_at),
+    endedAt: toIso(r.ended_at),
+    endReason: (r.end_reason as EndReason) ?? undefined,
+    principalId: r.principal_id ?? undefined,
+    assignmentPreexisting:
+      r.assignment_preexisting === null
+        ? undefined
+        : toBool(r.assignment_preexisting),
+    tempPermissionSetArn: r.temp_permission_set_arn ?? undefined,
+    attempts: r.attempts,
+    nextAttemptAt: toMs(r.next_attempt_at),
+  };
+}
+
+function patchToRow(p: RequestPatch): Partial<DbRequestRow> {
+  const row: Partial<DbRequestRow> = {};
+  if ('currentStep' in p) row.current_step = p.currentStep ?? null;
+  if ('statusReason' in p) row.status_reason = p.statusReason ?? null;
+  if ('endReason' in p) row.end_reason = p.endReason ?? null;
+  if ('principalId' in p) row.principal_id = p.principalId ?? null;
+  if ('assignmentPreexisting' in p)
+    row.assignment_preexisting = p.assignmentPreexisting ?? null;
+  if ('tempPermissionSetArn' in p)
+    row.temp_permission_set_arn = p.tempPermissionSetArn ?? null;
+  if ('attempts' in p) row.attempts = p.attempts ?? 0;
+  if ('nextAttemptAt' in p) row.next_attempt_at = p.nextAttemptAt ?? null;
+  if (p.decidedAt !== undefined) row.decided_at = p.decidedAt;
+  if (p.activatedAt !== undefined) row.activated_at = p.activatedAt;
+  if (p.expiresAt !== undefined) row.expires_at = p.expiresAt;
+  if (p.endedAt !== undefined) row.ended_at = p.endedAt;
+  return row;
+}
+
+function encodeCursor(c: { createdAt: number; id: string }): string {
+  return Buffer.from(JSON.stringify([c.createdAt, c.id])).toString(
+    'base64url',
+  );
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(
+      Buffer.from(cursor, 'base64url').toString('utf8'),
+    );
+    if (typeof createdAt !== 'number' || typeof id !== 'string') {
+      throw new Error('bad shape');
+    }
+    return { createdAt, id };
+  } catch (e) {
+    throw new InputError(`Invalid cursor '${cursor}'`, e);
+  }
+}

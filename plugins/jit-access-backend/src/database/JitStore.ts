@@ -1,0 +1,152 @@
+import type {
+  AccessRequest,
+  ApprovalStep,
+  JitSettings,
+  RequestEvent,
+  RequestStatus,
+} from '@jit-access/plugin-jit-access-common';
+
+/** An account row as the backend uses it. */
+export interface StoredAccount {
+  accountId: string;
+  name: string;
+  entityRef?: string;
+  onboarded: boolean;
+  customPolicyAllowed: boolean;
+  assignedOwners: string[];
+  enabledPermissionSetArns: string[];
+}
+
+/** A permission set row. */
+export interface StoredPermissionSet {
+  arn: string;
+  name: string;
+  description?: string;
+  sessionDuration: string;
+  requiresTwoLevels: boolean;
+  source: 'identity-center' | 'config';
+  syncedAt?: string;
+}
+
+/** Why an active session is ending. */
+export type EndReason = 'expire' | 'revoke' | 'end-early';
+
+/** A request with the engine's bookkeeping, which the API does not show. */
+export interface StoredRequest extends AccessRequest {
+  endReason?: EndReason;
+  principalId?: string;
+  /** Whether an assignment existed before ours: then we never delete it. */
+  assignmentPreexisting?: boolean;
+  tempPermissionSetArn?: string;
+  attempts: number;
+  nextAttemptAt?: number;
+}
+
+/** What a new request is stored with. */
+export interface NewRequest {
+  request: Omit<StoredRequest, 'attempts' | 'updatedAt'>;
+  steps: ApprovalStep[];
+  actor: string;
+}
+
+export interface RequestListFilter {
+  requester?: string;
+  accountIds?: string[];
+  statuses?: RequestStatus[];
+  /** Only requests whose current pending step is one of these kinds. */
+  excludeRequester?: string;
+  limit: number;
+  /** Opaque keyset cursor from a previous page. */
+  cursor?: string;
+}
+
+/** Fields a transition may set besides the status. */
+export type RequestPatch = Partial<
+  Pick<
+    StoredRequest,
+    | 'currentStep'
+    | 'statusReason'
+    | 'endReason'
+    | 'principalId'
+    | 'assignmentPreexisting'
+    | 'tempPermissionSetArn'
+    | 'attempts'
+    | 'nextAttemptAt'
+  >
+> & {
+  decidedAt?: number;
+  activatedAt?: number;
+  expiresAt?: number;
+  endedAt?: number;
+};
+
+/** A guarded state change: applied only if the request is still as expected. */
+export interface Transition {
+  requestId: string;
+  /** The update applies only while the status is this one. */
+  from: RequestStatus;
+  /** ... and, when set, the current step is this one. */
+  fromStep?: number;
+  to: RequestStatus;
+  patch?: RequestPatch;
+  /** Step to mark decided in the same transaction. */
+  decideStep?: {
+    step: number;
+    status: 'approved' | 'rejected';
+    decidedBy: string;
+    comment?: string;
+  };
+  /** Step that becomes pending in the same transaction. */
+  openStep?: number;
+  event: { actor: string; type: string; comment?: string };
+  now: number;
+}
+
+/** Persistence of JIT Access. One knex implementation: DatabaseJitStore. */
+export interface JitStore {
+  // accounts and permission sets
+  listAccounts(): Promise<StoredAccount[]>;
+  getAccount(accountId: string): Promise<StoredAccount | undefined>;
+  upsertAccount(
+    account: Omit<StoredAccount, 'enabledPermissionSetArns'> & {
+      enabledPermissionSetArns?: string[];
+    },
+    options?: { onlyIfMissing?: boolean },
+  ): Promise<void>;
+  listPermissionSets(): Promise<StoredPermissionSet[]>;
+  upsertPermissionSets(sets: StoredPermissionSet[]): Promise<void>;
+  setPermissionSetRequiresTwoLevels(arn: string, value: boolean): Promise<boolean>;
+  getSettings(defaults: JitSettings): Promise<JitSettings>;
+  putSettings(settings: JitSettings): Promise<void>;
+
+  // requests
+  createRequest(input: NewRequest): Promise<void>;
+  getRequest(id: string): Promise<StoredRequest | undefined>;
+  getSteps(id: string): Promise<ApprovalStep[]>;
+  getEvents(id: string): Promise<RequestEvent[]>;
+  listRequests(
+    filter: RequestListFilter,
+  ): Promise<{ items: StoredRequest[]; nextCursor?: string }>;
+  /** Applies a guarded transition; false when the request moved on. */
+  transition(t: Transition): Promise<boolean>;
+  /** Updates bookkeeping without a status change, guarded by status. */
+  patchRequest(id: string, status: RequestStatus, patch: RequestPatch): Promise<boolean>;
+
+  // lifecycle
+  /** Ids of requests with lifecycle work due at `now`. */
+  findDueRequests(
+    now: number,
+    limit: number,
+    pendingCreatedBefore?: number,
+  ): Promise<StoredRequest[]>;
+  /** Takes a lease on a request; false when another worker holds it. */
+  acquireLease(id: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
+  releaseLease(id: string, owner: string): Promise<void>;
+  /** Active or ending grants of a principal for an account and permission set. */
+  countOtherLiveGrants(args: {
+    excludeRequestId: string;
+    principalId: string;
+    accountId: string;
+    permissionSetArn: string;
+  }): Promise<number>;
+}

@@ -1,0 +1,2 @@
+export { DatabaseJitStore } from './DatabaseJitStore';
+export type * from './JitStore';

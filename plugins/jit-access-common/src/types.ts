@@ -1,0 +1,277 @@
+/*
+ * Domain types shared by the JIT Access frontend and backend.
+ * The HTTP API (SPEC §4) returns exactly these shapes.
+ */
+
+/**
+ * Where a request is in its lifecycle.
+ *
+ * pending -> approved -> provisioning -> active -> ending -> expired | revoked | ended
+ * pending | approved -> rejected | cancelled | timed_out
+ * provisioning -> failed
+ *
+ * @public
+ */
+export type RequestStatus =
+  | 'pending'
+  | 'approved'
+  | 'provisioning'
+  | 'active'
+  | 'ending'
+  | 'expired'
+  | 'revoked'
+  | 'ended'
+  | 'rejected'
+  | 'cancelled'
+  | 'timed_out'
+  | 'failed';
+
+/** @public */
+export type RequestKind = 'standard' | 'custom';
+
+/**
+ * Who may decide an approval step.
+ * - `owner`: an owner of the target account (custom step 1).
+ * - `owner-or-admin`: an owner, an Admin or an SSO Admin (standard requests).
+ * - `admin`: an Admin or an SSO Admin (custom and risk-tiered step 2).
+ * @public
+ */
+export type ApproverKind = 'owner' | 'owner-or-admin' | 'admin';
+
+/** @public */
+export type ApprovalStepStatus = 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped';
+
+/** @public */
+export interface ApprovalStep {
+  /** 1 or 2 */
+  step: number;
+  approverKind: ApproverKind;
+  status: ApprovalStepStatus;
+  decidedBy?: string;
+  decidedByName?: string;
+  decidedAt?: string;
+  comment?: string;
+}
+
+/** Why the effective duration is what it is. @public */
+export type DurationCause = 'requested' | 'permission-set-session' | 'custom-cap';
+
+/** @public */
+export interface AccessRequest {
+  /** Short human id, e.g. `JIT-7K3F9Q`. */
+  id: string;
+  /** User entity ref of the requester, e.g. `user:default/alice`. */
+  requester: string;
+  requesterName?: string;
+  accountId: string;
+  accountName: string;
+  /** Catalog entity ref of the account, when known. */
+  accountEntityRef?: string;
+  kind: RequestKind;
+  permissionSetArn?: string;
+  permissionSetName?: string;
+  /** Inline IAM policy of a custom request. */
+  customPolicy?: string;
+  requestedDurationMinutes: number;
+  effectiveDurationMinutes: number;
+  durationCause: DurationCause;
+  reason: string;
+  ticket?: string;
+  /** ISO time the access should start; absent means as soon as approved. */
+  startAt?: string;
+  status: RequestStatus;
+  /** Step waiting for a decision while `pending`. */
+  currentStep?: number;
+  /** 1 for standard requests, 2 for custom and risk-tiered ones. */
+  requiredSteps: number;
+  /** Why the request ended or failed (AWS message kept for failures). */
+  statusReason?: string;
+  createdAt: string;
+  updatedAt: string;
+  decidedAt?: string;
+  activatedAt?: string;
+  expiresAt?: string;
+  endedAt?: string;
+}
+
+/** @public */
+export type RequestActionName = 'approve' | 'reject' | 'cancel' | 'revoke' | 'end';
+
+/** An action the caller may or may not take, with the reason when not. @public */
+export interface RequestAction {
+  action: RequestActionName;
+  allowed: boolean;
+  reason?: string;
+}
+
+/** @public */
+export interface Approver {
+  entityRef: string;
+  name: string;
+  /** Why this person can approve: owner through a group, Admin role, ... */
+  via: string;
+}
+
+/** One entry of the append-only event log. @public */
+export interface RequestEvent {
+  id: number;
+  requestId: string;
+  actor: string;
+  at: string;
+  fromStatus?: RequestStatus;
+  toStatus?: RequestStatus;
+  type: string;
+  comment?: string;
+}
+
+/** @public */
+export interface RequestDetail extends AccessRequest {
+  steps: ApprovalStep[];
+  /** Who can decide the current step, by name. Empty when nobody can. */
+  approvers: Approver[];
+  actions: RequestAction[];
+  events: RequestEvent[];
+}
+
+/** @public */
+export interface PermissionSetSummary {
+  arn: string;
+  name: string;
+  description?: string;
+  /** ISO-8601, PT1H..PT12H */
+  sessionDuration: string;
+  sessionDurationMinutes: number;
+  /** Needs two approval levels like a custom policy. */
+  requiresTwoLevels?: boolean;
+}
+
+/** @public */
+export interface RequestableAccount {
+  accountId: string;
+  name: string;
+  entityRef?: string;
+  permissionSets: PermissionSetSummary[];
+  customPolicyAllowed: boolean;
+  /** Cap of custom requests, minutes. */
+  customMaxDurationMinutes?: number;
+  owners: string[];
+  /** False when nobody can approve standard requests for this account. */
+  hasApprover: boolean;
+}
+
+/** @public */
+export interface AccountsResponse {
+  items: RequestableAccount[];
+  /** Why the list is empty, when it is. */
+  reason?: string;
+  /** The config page link is shown to admins when set. */
+  canManageConfig?: boolean;
+}
+
+/** @public */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** @public */
+export interface CreateRequestBody {
+  accountId: string;
+  permissionSetArn?: string;
+  customPolicy?: string;
+  durationMinutes: number;
+  reason: string;
+  ticket?: string;
+  startAt?: string;
+}
+
+/** @public */
+export interface PolicyValidationError {
+  message: string;
+  /** JSON path, e.g. `Statement[0].Effect` */
+  path?: string;
+  line?: number;
+  column?: number;
+  /** Machine name of the rule broken, e.g. `missing-effect`. */
+  rule: string;
+}
+
+/** @public */
+export interface PolicyValidationResult {
+  valid: boolean;
+  errors: PolicyValidationError[];
+  /** Characters counted against the limit (non-whitespace). */
+  size: number;
+  limit: number;
+  totalSize: number;
+  totalLimit: number;
+}
+
+/** The caller's role as the default policy and ownership see it. @public */
+export interface CallerInfo {
+  userEntityRef: string;
+  name: string;
+  roles: Array<'viewer' | 'approver' | 'admin' | 'sso-admin'>;
+  ownedAccountIds: string[];
+  features: {
+    pendingApprovals: boolean;
+    requestHistory: boolean;
+    manageSessions: boolean;
+    ownedAccounts: boolean;
+    config: boolean;
+  };
+  /** What would give the missing features, in words. */
+  missingFeaturesHint?: string;
+}
+
+/** An account as the config page sees it. @public */
+export interface AccountConfig {
+  accountId: string;
+  name: string;
+  entityRef?: string;
+  onboarded: boolean;
+  /** ARNs of the permission sets enabled for this account. */
+  enabledPermissionSetArns: string[];
+  customPolicyAllowed: boolean;
+  /** Owners from the catalog entity (`spec.owner`). */
+  catalogOwners: string[];
+  /** Owners an admin assigned ("Manage owners"), user or group refs. */
+  assignedOwners: string[];
+  /** False when nobody could approve a standard request: flagged on the config page. */
+  hasApprover: boolean;
+  /** Names of the people who can approve, resolved through the catalog. */
+  approverNames: string[];
+}
+
+/** Body of `PUT /config/accounts/:accountId`. @public */
+export interface AccountConfigUpdate {
+  onboarded?: boolean;
+  enabledPermissionSetArns?: string[];
+  customPolicyAllowed?: boolean;
+  assignedOwners?: string[];
+}
+
+/** A permission set as the config page sees it. @public */
+export interface PermissionSetConfig extends PermissionSetSummary {
+  /** Where it came from. */
+  source: 'identity-center' | 'config';
+  syncedAt?: string;
+}
+
+/** Global settings (`GET/PUT /config/settings`). @public */
+export interface JitSettings {
+  requireRejectionComment: boolean;
+  /** Pending requests time out after this many minutes. */
+  pendingTimeoutMinutes: number;
+  /** Cap of custom permission set requests. */
+  customMaxDurationMinutes: number;
+  /** Accept requests nobody can approve (with a warning) instead of refusing them. */
+  allowRequestsWithoutApprover: boolean;
+}
+
+/** The role mappings of the default policy (`GET /config/roles`). @public */
+export interface RoleMappings {
+  approverGroups: string[];
+  adminGroups: string[];
+  ssoAdminGroups: string[];
+}
