@@ -1,0 +1,81 @@
+/**
+ * Types, permissions, policy validation, duration and approval rules shared
+ * by the JIT Access frontend and backend plugins. Isomorphic: no Node or
+ * browser APIs.
+ *
+ * @packageDocumentation
+ */
+
+export type {
+  AccessRequest,
+  AccountConfig,
+  AccountConfigUpdate,
+  AccountsResponse,
+  ApprovalStep,
+  ApprovalStepStatus,
+  Approver,
+  ApproverKind,
+  CallerInfo,
+  CreateRequestBody,
+  DurationCause,
+  JitSettings,
+  Page,
+  PermissionSetConfig,
+  PermissionSetSummary,
+  PolicyValidationError,
+  PolicyValidationResult,
+  RequestAction,
+  RequestActionName,
+  RequestDetail,
+  RequestEvent,
+  RequestKind,
+  RequestStatus,
+  RequestableAccount,
+  RoleMappings,
+} from './types';
+export {
+  JIT_ACCESS_REQUEST_RESOURCE_TYPE,
+  jitAccessApproverFeaturesPermission,
+  jitAccessConfigManagePermission,
+  jitAccessPermissions,
+  jitAccessRequestApproveFinalPermission,
+  jitAccessRequestApprovePermission,
+  jitAccessRequestCreatePermission,
+  jitAccessRequestReadPermission,
+  jitAccessSessionRevokePermission,
+} from './permissions';
+export {
+  AWS_ACCOUNT_ENTITY_TYPES,
+  AWS_ACCOUNT_ID_ANNOTATION,
+  DEFAULT_CUSTOM_MAX_DURATION_MINUTES,
+  INLINE_POLICY_MAX_NON_WHITESPACE,
+  INLINE_POLICY_MAX_TOTAL,
+  JIT_ACCESS_PLUGIN_ID,
+  JIT_MANAGED_TAG_KEY,
+} from './constants';
+export {
+  MAX_REQUEST_MINUTES,
+  MIN_REQUEST_MINUTES,
+  SESSION_DURATION_LIMITS,
+  effectiveDuration,
+  formatMinutes,
+  parseIsoDuration,
+  toIsoDuration,
+  validateRequestedDuration,
+} from './durations';
+export type { EffectiveDuration } from './durations';
+export {
+  IllegalTransitionError,
+  REQUEST_TRANSITIONS,
+  canTransition,
+  isTerminal,
+  nextStatus,
+} from './lifecycle';
+export type { RequestEventName, RequestTransition } from './lifecycle';
+export { approverKindLabel, decideApproval, describeStep, stepsFor } from './approval';
+export type { ApprovalDenial, ApprovalFacts, ApprovalVerdict } from './approval';
+export { formatRequestId, isRequestId } from './requestId';
+export { validatePolicy } from './policy/validatePolicy';
+export type { PolicyRule } from './policy/validatePolicy';
+export { JsonSyntaxError, parseJsonWithPositions, positionOf } from './policy/jsonWithPositions';
+export type { JsonNode } from './policy/jsonWithPositions';

@@ -1,0 +1,26 @@
+import { IllegalTransitionError, REQUEST_TRANSITIONS, isTerminal, nextStatus } from './lifecycle';
+
+describe('request lifecycle', () => {
+  it('walks the happy path of a custom request', () => {
+    let s = nextStatus('pending', 'approve-step');
+    expect(s).toBe('pending');
+    s = nextStatus(s, 'approve-final');
+    s = nextStatus(s, 'start-provisioning');
+    s = nextStatus(s, 'provisioned');
+    expect(s).toBe('active');
+    s = nextStatus(s, 'expire');
+    expect(nextStatus(s, 'ended-expired')).toBe('expired');
+  });
+
+  it('refuses illegal transitions by construction', () => {
+    expect(() => nextStatus('active', 'approve-final')).toThrow(IllegalTransitionError);
+    expect(() => nextStatus('rejected', 'cancel')).toThrow('A rejected request cannot cancel');
+    expect(() => nextStatus('provisioning', 'cancel')).toThrow(IllegalTransitionError);
+  });
+
+  it('nothing leaves a terminal status', () => {
+    for (const t of REQUEST_TRANSITIONS) expect(isTerminal(t.from)).toBe(false);
+    expect(isTerminal('failed')).toBe(false);
+    expect(isTerminal('expired')).toBe(true);
+  });
+});

@@ -1,0 +1,79 @@
+import type { RequestStatus } from './types';
+
+/** What happens to a request. @public */
+export type RequestEventName =
+  | 'approve-step'
+  | 'approve-final'
+  | 'reject'
+  | 'cancel'
+  | 'time-out'
+  | 'start-provisioning'
+  | 'provisioned'
+  | 'provisioning-failed'
+  | 'retry'
+  | 'expire'
+  | 'revoke'
+  | 'end-early'
+  | 'ended-expired'
+  | 'ended-revoked'
+  | 'ended-early';
+
+/** @public */
+export interface RequestTransition {
+  from: RequestStatus;
+  event: RequestEventName;
+  to: RequestStatus;
+}
+
+/**
+ * The request lifecycle (SPEC §2) as data: every legal transition, nothing
+ * else. `approve-step` keeps a two-level request pending at its next step.
+ * @public
+ */
+export const REQUEST_TRANSITIONS: readonly RequestTransition[] = [
+  { from: 'pending', event: 'approve-step', to: 'pending' },
+  { from: 'pending', event: 'approve-final', to: 'approved' },
+  { from: 'pending', event: 'reject', to: 'rejected' },
+  { from: 'pending', event: 'cancel', to: 'cancelled' },
+  { from: 'pending', event: 'time-out', to: 'timed_out' },
+  { from: 'approved', event: 'cancel', to: 'cancelled' },
+  { from: 'approved', event: 'start-provisioning', to: 'provisioning' },
+  { from: 'provisioning', event: 'provisioned', to: 'active' },
+  { from: 'provisioning', event: 'provisioning-failed', to: 'failed' },
+  { from: 'failed', event: 'retry', to: 'provisioning' },
+  { from: 'active', event: 'expire', to: 'ending' },
+  { from: 'active', event: 'revoke', to: 'ending' },
+  { from: 'active', event: 'end-early', to: 'ending' },
+  { from: 'ending', event: 'ended-expired', to: 'expired' },
+  { from: 'ending', event: 'ended-revoked', to: 'revoked' },
+  { from: 'ending', event: 'ended-early', to: 'ended' },
+];
+
+/** Thrown for a transition the lifecycle does not have. @public */
+export class IllegalTransitionError extends Error {
+  readonly name = 'IllegalTransitionError';
+  constructor(readonly from: RequestStatus, readonly event: RequestEventName) {
+    super(`A ${from} request cannot ${event}`);
+  }
+}
+
+/** The status after `event`; throws {@link IllegalTransitionError} if illegal. @public */
+export function nextStatus(from: RequestStatus, event: RequestEventName): RequestStatus {
+  const t = REQUEST_TRANSITIONS.find(x => x.from === from && x.event === event);
+  if (!t) throw new IllegalTransitionError(from, event);
+  return t.to;
+}
+
+/** @public */
+export function canTransition(from: RequestStatus, event: RequestEventName): boolean {
+  return REQUEST_TRANSITIONS.some(x => x.from === from && x.event === event);
+}
+
+const TERMINAL: ReadonlySet<RequestStatus> = new Set([
+  'expired', 'revoked', 'ended', 'rejected', 'cancelled', 'timed_out',
+]);
+
+/** No transition leaves these (failed can be retried, so it is not). @public */
+export function isTerminal(status: RequestStatus): boolean {
+  return TERMINAL.has(status);
+}

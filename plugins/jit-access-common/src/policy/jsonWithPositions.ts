@@ -1,0 +1,167 @@
+/**
+ * A small JSON parser that keeps the position of every key and value, so
+ * policy errors can point at a line and column. JSON.parse cannot: its error
+ * messages differ between engines and it forgets positions.
+ */
+
+/** @public */
+export type JsonNode =
+  | { type: 'object'; offset: number; entries: Array<{ key: string; keyOffset: number; value: JsonNode }> }
+  | { type: 'array'; offset: number; items: JsonNode[] }
+  | { type: 'string'; offset: number; value: string }
+  | { type: 'number'; offset: number; value: number }
+  | { type: 'boolean'; offset: number; value: boolean }
+  | { type: 'null'; offset: number };
+
+/** A JSON syntax error at an offset. @public */
+export class JsonSyntaxError extends Error {
+  constructor(message: string, readonly offset: number) {
+    super(message);
+    this.name = 'JsonSyntaxError';
+  }
+}
+
+/** Parses JSON text; throws {@link JsonSyntaxError} with the offset of the problem. @public */
+export function parseJsonWithPositions(text: string): JsonNode {
+  let i = 0;
+  const fail = (msg: string, at = i): never => {
+    throw new JsonSyntaxError(msg, at);
+  };
+  const describe = (at: number) =>
+    at >= text.length ? 'the end of the text' : `'${text[at]}'`;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const value = (): JsonNode => {
+    ws();
+    const c = text[i];
+    const start = i;
+    if (c === '{') return object();
+    if (c === '[') return array();
+    if (c === '"') return { type: 'string', offset: start, value: string() };
+    if (c === '-' || (c >= '0' && c <= '9')) return number();
+    for (const [word, node] of [
+      ['true', { type: 'boolean', offset: start, value: true }],
+      ['false', { type: 'boolean', offset: start, value: false }],
+      ['null', { type: 'null', offset: start }],
+    ] as const) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return node as JsonNode;
+      }
+    }
+    return fail(`Expected a value but found ${describe(i)}`);
+  };
+  const string = (): string => {
+    i++; // opening quote
+    let out = '';
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '"') {
+        i++;
+        return out;
+      }
+      if (c === '\\') {
+        const e = text[i + 1];
+        const map: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        if (e in map) {
+          out += map[e];
+          i += 2;
+        } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+          out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+          i += 6;
+        } else {
+          fail('Invalid escape sequence in string');
+        }
+      } else if (c < ' ') {
+        fail('Unescaped control character (e.g. a line break) inside a string');
+      } else {
+        out += c;
+        i++;
+      }
+    }
+    return fail('Unterminated string: missing closing quote', i);
+  };
+  const number = (): JsonNode => {
+    const start = i;
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+    if (!m) return fail('Invalid number');
+    i += m[0].length;
+    return { type: 'number', offset: start, value: Number(m[0]) };
+  };
+  const object = (): JsonNode => {
+    const start = i;
+    i++;
+    const entries: Array<{ key: string; keyOffset: number; value: JsonNode }> = [];
+    ws();
+    if (text[i] === '}') {
+      i++;
+      return { type: 'object', offset: start, entries };
+    }
+    for (;;) {
+      ws();
+      if (text[i] !== '"') {
+        if (text[i] === '}' && entries.length) fail('Trailing comma before }', i);
+        fail(`Expected a property name in double quotes but found ${describe(i)}`);
+      }
+      const keyOffset = i;
+      const key = string();
+      ws();
+      if (text[i] !== ':') fail(`Expected ':' after "${key}" but found ${describe(i)}`);
+      i++;
+      entries.push({ key, keyOffset, value: value() });
+      ws();
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === '}') {
+        i++;
+        return { type: 'object', offset: start, entries };
+      }
+      fail(`Expected ',' or '}' but found ${describe(i)}`);
+    }
+  };
+  const array = (): JsonNode => {
+    const start = i;
+    i++;
+    const items: JsonNode[] = [];
+    ws();
+    if (text[i] === ']') {
+      i++;
+      return { type: 'array', offset: start, items };
+    }
+    for (;;) {
+      ws();
+      if (text[i] === ']' && items.length) fail('Trailing comma before ]', i);
+      items.push(value());
+      ws();
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === ']') {
+        i++;
+        return { type: 'array', offset: start, items };
+      }
+      fail(`Expected ',' or ']' but found ${describe(i)}`);
+    }
+  };
+  const root = value();
+  ws();
+  if (i < text.length) fail(`Unexpected ${describe(i)} after the end of the JSON value`);
+  return root;
+}
+
+/** 1-based line and column of an offset. @public */
+export function positionOf(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let k = 0; k < offset && k < text.length; k++) {
+    if (text[k] === '\n') {
+      line++;
+      lineStart = k + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
