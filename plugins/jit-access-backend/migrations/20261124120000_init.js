@@ -37,7 +37,7 @@ exports.up = async function up(knex) {
     table.comment('Permission sets enabled per account');
     table.string('account_id', 12).notNullable().references('account_id').inTable('jit_accounts').onDelete('CASCADE');
     table.string('permission_set_arn').notNullable();
-    table.primary(['account_id', 'permission_set_arn'], { constraintName: 'jit_account_permission_sets_pk' });
+    table.primary(['account_id', 'permission_set_arn'], 'jit_account_permission_sets_pk');
   });
 
   await knex.schema.createTable('jit_settings', table => {
@@ -96,7 +96,7 @@ exports.up = async function up(knex) {
     table.string('decided_by').nullable();
     table.bigInteger('decided_at').nullable();
     table.text('comment').nullable();
-    table.primary(['request_id', 'step'], { constraintName: 'jit_approval_steps_pk' });
+    table.primary(['request_id', 'step'], 'jit_approval_steps_pk');
   });
 
   await knex.schema.createTable('jit_request_events', table => {

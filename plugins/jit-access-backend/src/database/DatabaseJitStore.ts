@@ -441,22 +441,21 @@ export class DatabaseJitStore implements JitStore {
       .update({ lease_owner: null, lease_until: null });
   }
 
-  async countOtherLiveGrants(args: {
+  async listOtherLiveGrants(args: {
     excludeRequestId: string;
     principalId: string;
     accountId: string;
     permissionSetArn: string;
-  }): Promise<number> {
-    const row = await this.db(TABLE_REQUESTS)
+  }): Promise<StoredRequest[]> {
+    const rows = await this.db<DbRequestRow>(TABLE_REQUESTS)
       .where({
         principal_id: args.principalId,
         account_id: args.accountId,
         permission_set_arn: args.permissionSetArn,
       })
       .whereIn('status', ['provisioning', 'active'])
-      .whereNot('id', args.excludeRequestId)
-      .count<{ n: number | string }[]>({ n: '*' });
-    return Number(row[0]?.n ?? 0);
+      .whereNot('id', args.excludeRequestId);
+    return rows.map(mapRequest);
   }
 }
 

@@ -142,11 +142,14 @@ export interface JitStore {
   /** Takes a lease on a request; false when another worker holds it. */
   acquireLease(id: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
   releaseLease(id: string, owner: string): Promise<void>;
-  /** Active or ending grants of a principal for an account and permission set. */
-  countOtherLiveGrants(args: {
+  /**
+   * Other grants of the same principal, account and permission set that hold
+   * (or are getting) the assignment: provisioning or active.
+   */
+  listOtherLiveGrants(args: {
     excludeRequestId: string;
     principalId: string;
     accountId: string;
     permissionSetArn: string;
-  }): Promise<number>;
+  }): Promise<StoredRequest[]>;
 }

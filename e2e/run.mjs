@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// Starts the demo portal (backend :7007, frontend :3000, emulator :7311) on a
+// fresh SQLite directory, waits until it is ready, runs the end-to-end tests
+// in e2e/tests with Node's test runner, and stops the portal.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BACKEND, FRONTEND, api, waitFor } from './lib.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dataDir = mkdtempSync(join(tmpdir(), 'jit-e2e-'));
+const only = process.argv.slice(2);
+
+const started = Date.now();
+const portal = spawn(
+  'yarn',
+  [
+    'backstage-cli', 'repo', 'start',
+    '--config', join(root, 'app-config.yaml'),
+    '--config', join(root, 'e2e', 'app-config.e2e.yaml'),
+  ],
+  {
+    cwd: root,
+    env: { ...process.env, JIT_E2E_DATA_DIR: dataDir, BROWSER: 'none' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  },
+);
+const log = [];
+for (const s of [portal.stdout, portal.stderr]) {
+  s.on('data', d => log.push(String(d)));
+}
+let exited = false;
+portal.on('exit', code => {
+  exited = true;
+  if (code) console.error(`portal exited with ${code}`);
+});
+
+function stop() {
+  if (!exited) {
+    try {
+      process.kill(-portal.pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+process.on('SIGINT', () => {
+  stop();
+  process.exit(130);
+});
+
+let code = 1;
+try {
+  await waitFor(
+    'the backend',
+    async () => !exited && (await fetch(`${BACKEND}/api/jit-access/health`)).ok,
+    { timeoutMs: 240_000, intervalMs: 1000 },
+  );
+  await waitFor(
+    'the demo accounts (permission set sync and onboarding)',
+    async () => {
+      const { status, body } = await api('alice', 'GET', '/accounts');
+      return status === 200 && body.items.some(a => a.name === 'sandbox');
+    },
+    { timeoutMs: 120_000, intervalMs: 1000 },
+  );
+  console.log(`backend ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await waitFor(
+    'the frontend',
+    async () => !exited && (await fetch(FRONTEND)).ok,
+    { timeoutMs: 300_000, intervalMs: 1000 },
+  );
+  console.log(`portal ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  const files = readdirSync(join(root, 'e2e', 'tests'))
+    .filter(f => f.endsWith('.test.mjs'))
+    .filter(f => !only.length || only.some(o => f.includes(o)))
+    .map(f => join('e2e', 'tests', f));
+  const tests = spawn(process.execPath, ['--test', '--test-concurrency=1', ...files], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  code = await new Promise(r => tests.on('exit', c => r(c ?? 1)));
+} catch (e) {
+  console.error(String(e));
+  console.error('--- portal output (last 80 lines) ---');
+  console.error(log.join('').split('\n').slice(-80).join('\n'));
+} finally {
+  stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+process.exit(code);

@@ -1,0 +1,84 @@
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /** Configuration of the JIT Access plugin. */
+  jitAccess?: {
+    /** The AWS IAM Identity Center instance the plugin grants access in. */
+    identityCenter?: {
+      /** AWS region of the Identity Center instance, e.g. `eu-west-1`. */
+      region: string;
+      /** `arn:aws:sso:::instance/ssoins-...` */
+      instanceArn: string;
+      /** `d-...` */
+      identityStoreId: string;
+      /**
+       * Endpoint override (e.g. a local emulator or a VPC endpoint). Both the
+       * SSO Admin and the Identity Store clients use it.
+       */
+      endpoint?: string;
+      /**
+       * Account id whose credentials (from the `aws` integration config,
+       * through `@backstage/integration-aws-node`) are used. Defaults to the
+       * integration's main account.
+       */
+      accountId?: string;
+      /**
+       * Identity Store attribute matched with the Backstage user's email:
+       * `userName` (default) or `emails.value`.
+       */
+      principalAttribute?: 'userName' | 'emails.value';
+      /** Identity Center quotas; the defaults are AWS's, which cannot be raised. */
+      limits?: {
+        /** Admin API calls per second, all operations together. Default 20. */
+        callsPerSecond?: number;
+        /** CreateAccountAssignment operations in progress at once. Default 10. */
+        maxCreatesInFlight?: number;
+      };
+    };
+
+    /** Groups behind the roles of the default permission policy. */
+    roles?: {
+      /** Approver role (level 1): also Pending approvals, History, Sessions. */
+      approverGroups?: string[];
+      /** Admin role: any standard approval, step 2 of custom ones, config page. */
+      adminGroups?: string[];
+      /** SSO Admin role: as Admin for approvals and sessions; config page. */
+      ssoAdminGroups?: string[];
+    };
+
+    /**
+     * Accounts onboarded at first start. Afterwards admins edit them on the
+     * config page, and the database wins.
+     */
+    accounts?: Array<{
+      /** 12-digit AWS account id. */
+      accountId: string;
+      /** Display name; defaults to the catalog entity's name. */
+      name?: string;
+      /** Names or ARNs of the permission sets enabled for the account. */
+      permissionSets?: string[];
+      /** Whether custom policy requests are allowed. Default false. */
+      customPolicyAllowed?: boolean;
+      /** Extra owners (user or group refs) besides the catalog owner. */
+      owners?: string[];
+    }>;
+
+    /** Defaults of the settings admins can change on the config page. */
+    settings?: {
+      /** Reject needs a comment. Default false. */
+      requireRejectionComment?: boolean;
+      /** Pending requests time out after this long. Default 3 days. */
+      pendingTimeout?: HumanDuration | string;
+      /** Maximum duration of custom permission set requests. Default 2 hours. */
+      customMaxDuration?: HumanDuration | string;
+      /**
+       * Accept requests that nobody can approve, with a warning, instead of
+       * refusing them. Default false.
+       */
+      allowRequestsWithoutApprover?: boolean;
+    };
+
+    /** How often the lifecycle engine looks for due work. Default 10 seconds. */
+    lifecycleFrequency?: HumanDuration | string;
+  };
+}

@@ -1,0 +1,228 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  type AccountConfig,
+  type AccountConfigUpdate,
+  type JitSettings,
+  type PermissionSetConfig,
+  type RoleMappings,
+  jitAccessConfigManagePermission,
+  parseIsoDuration,
+} from '@jit-access/plugin-jit-access-common';
+import type { JitStore, StoredAccount, StoredPermissionSet } from '../database';
+import type { IdentityCenterGateway } from '../identity-center';
+import { AccountDirectory, catalogOwnersOf } from './AccountDirectory';
+import { ConfiguredAccount } from './config';
+import { JitAuthorizer } from './JitAuthorizer';
+import { Caller } from './types';
+
+/**
+ * The admin side: onboarding accounts, owners, permission sets, settings.
+ * Every method checks `jit-access.config.manage` first.
+ */
+export class ConfigService {
+  constructor(
+    private readonly deps: {
+      store: JitStore;
+      directory: AccountDirectory;
+      authorizer: JitAuthorizer;
+      gateway: IdentityCenterGateway;
+      settingsDefaults: JitSettings;
+      logger: LoggerService;
+    },
+  ) {}
+
+  private async requireAdmin(caller: Caller) {
+    if (!(await this.deps.authorizer.isAllowed(caller, jitAccessConfigManagePermission))) {
+      throw new NotAllowedError(
+        'The JIT Access configuration is for Admins and SSO Admins',
+      );
+    }
+  }
+
+  /** Every AWS account in the catalog or the database, onboarded or not. */
+  async listAccounts(caller: Caller): Promise<AccountConfig[]> {
+    await this.requireAdmin(caller);
+    const { store, directory } = this.deps;
+    const [stored, entities] = await Promise.all([
+      store.listAccounts(),
+      directory.accountEntities(),
+    ]);
+    const byId = new Map<string, StoredAccount>(stored.map(a => [a.accountId, a]));
+    for (const [accountId, e] of entities) {
+      if (!byId.has(accountId)) {
+        byId.set(accountId, {
+          accountId,
+          name: e.metadata.title ?? e.metadata.name,
+          entityRef: `resource:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`,
+          onboarded: false,
+          customPolicyAllowed: false,
+          assignedOwners: [],
+          enabledPermissionSetArns: [],
+        });
+      }
+    }
+    const result: AccountConfig[] = [];
+    for (const a of byId.values()) {
+      const entity = entities.get(a.accountId);
+      const people = await directory.peopleOf(await directory.ownersOf(a));
+      result.push({
+        accountId: a.accountId,
+        name: a.name,
+        entityRef: a.entityRef,
+        onboarded: a.onboarded,
+        enabledPermissionSetArns: a.enabledPermissionSetArns,
+        customPolicyAllowed: a.customPolicyAllowed,
+        catalogOwners: entity ? catalogOwnersOf(entity) : [],
+        assignedOwners: a.assignedOwners,
+        hasApprover: people.length > 0,
+        approverNames: people.map(p => p.name),
+      });
+    }
+    return result.sort((x, y) => x.name.localeCompare(y.name));
+  }
+
+  async updateAccount(
+    caller: Caller,
+    accountId: string,
+    update: AccountConfigUpdate,
+  ): Promise<AccountConfig> {
+    await this.requireAdmin(caller);
+    const { store, directory } = this.deps;
+    const existing = await store.getAccount(accountId);
+    const entity = (await directory.accountEntities()).get(accountId);
+    if (!existing && !entity) {
+      throw new NotFoundError(
+        `AWS account ${accountId} is neither in the catalog (annotation amazonaws.com/account-id) nor known to JIT Access`,
+      );
+    }
+    if (update.enabledPermissionSetArns) {
+      const known = new Set((await store.listPermissionSets()).map(s => s.arn));
+      const unknown = update.enabledPermissionSetArns.filter(a => !known.has(a));
+      if (unknown.length) {
+        throw new InputError(
+          `enabledPermissionSetArns: unknown permission set(s) ${unknown.join(', ')}; sync permission sets first`,
+        );
+      }
+    }
+    await store.upsertAccount({
+      accountId,
+      name: existing?.name ?? entity!.metadata.title ?? entity!.metadata.name,
+      entityRef:
+        existing?.entityRef ??
+        (entity ? `resource:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}` : undefined),
+      onboarded: update.onboarded ?? existing?.onboarded ?? false,
+      customPolicyAllowed: update.customPolicyAllowed ?? existing?.customPolicyAllowed ?? false,
+      assignedOwners: update.assignedOwners ?? existing?.assignedOwners ?? [],
+      enabledPermissionSetArns:
+        update.enabledPermissionSetArns ?? existing?.enabledPermissionSetArns ?? [],
+    });
+    const all = await this.listAccounts(caller);
+    return all.find(a => a.accountId === accountId)!;
+  }
+
+  async listPermissionSets(caller: Caller): Promise<PermissionSetConfig[]> {
+    await this.requireAdmin(caller);
+    return (await this.deps.store.listPermissionSets()).map(toConfig);
+  }
+
+  async syncPermissionSets(caller: Caller): Promise<PermissionSetConfig[]> {
+    await this.requireAdmin(caller);
+    await this.sync();
+    return this.listPermissionSets(caller);
+  }
+
+  /** Copies Identity Center's permission sets (not the plugin's temporary ones). */
+  async sync(): Promise<StoredPermissionSet[]> {
+    const sets = await this.deps.gateway.listPermissionSets();
+    const now = new Date().toISOString();
+    const stored: StoredPermissionSet[] = sets
+      .filter(s => !s.tags?.some(t => t.key === 'jit-access:managed'))
+      .map(s => ({
+        arn: s.arn,
+        name: s.name,
+        description: s.description,
+        sessionDuration: s.sessionDuration ?? 'PT1H',
+        requiresTwoLevels: false,
+        source: 'identity-center',
+        syncedAt: now,
+      }));
+    await this.deps.store.upsertPermissionSets(stored);
+    return stored;
+  }
+
+  async updatePermissionSet(
+    caller: Caller,
+    arn: string,
+    requiresTwoLevels: boolean,
+  ): Promise<PermissionSetConfig> {
+    await this.requireAdmin(caller);
+    if (!(await this.deps.store.setPermissionSetRequiresTwoLevels(arn, requiresTwoLevels))) {
+      throw new NotFoundError(`Permission set '${arn}' not found`);
+    }
+    const set = (await this.deps.store.listPermissionSets()).find(s => s.arn === arn)!;
+    return toConfig(set);
+  }
+
+  async getSettings(caller: Caller): Promise<JitSettings> {
+    await this.requireAdmin(caller);
+    return this.deps.store.getSettings(this.deps.settingsDefaults);
+  }
+
+  async putSettings(caller: Caller, settings: JitSettings): Promise<JitSettings> {
+    await this.requireAdmin(caller);
+    await this.deps.store.putSettings(settings);
+    return settings;
+  }
+
+  async roles(caller: Caller): Promise<RoleMappings> {
+    await this.requireAdmin(caller);
+    return this.deps.authorizer.roles;
+  }
+
+  /**
+   * Onboards the accounts declared in app-config, once: afterwards the
+   * config page owns them. Permission sets are named or given by ARN.
+   */
+  async seedConfiguredAccounts(accounts: ConfiguredAccount[]): Promise<void> {
+    if (!accounts.length) return;
+    const { store, directory, logger } = this.deps;
+    const sets = await store.listPermissionSets();
+    const entities = await directory.accountEntities().catch(() => new Map());
+    for (const a of accounts) {
+      const arns = a.permissionSets.map(p => {
+        const s = sets.find(x => x.arn === p || x.name === p);
+        if (!s) logger.warn(`jitAccess.accounts: permission set '${p}' of account ${a.accountId} is unknown`);
+        return s?.arn;
+      }).filter((x): x is string => !!x);
+      const entity = entities.get(a.accountId);
+      await store.upsertAccount(
+        {
+          accountId: a.accountId,
+          name: a.name ?? entity?.metadata.title ?? entity?.metadata.name ?? a.accountId,
+          entityRef: entity
+            ? `resource:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`
+            : undefined,
+          onboarded: true,
+          customPolicyAllowed: a.customPolicyAllowed,
+          assignedOwners: a.owners,
+          enabledPermissionSetArns: arns,
+        },
+        { onlyIfMissing: true },
+      );
+    }
+  }
+}
+
+function toConfig(s: StoredPermissionSet): PermissionSetConfig {
+  return {
+    arn: s.arn,
+    name: s.name,
+    description: s.description,
+    sessionDuration: s.sessionDuration,
+    sessionDurationMinutes: parseIsoDuration(s.sessionDuration),
+    requiresTwoLevels: s.requiresTwoLevels,
+    source: s.source,
+    syncedAt: s.syncedAt,
+  };
+}

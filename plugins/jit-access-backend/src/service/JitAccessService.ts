@@ -1,0 +1,665 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  type AccessRequest,
+  type AccountsResponse,
+  type Approver,
+  type ApprovalStep,
+  type CallerInfo,
+  type CreateRequestBody,
+  type JitSettings,
+  type Page,
+  type PermissionSetSummary,
+  type RequestAction,
+  type RequestDetail,
+  type RequestStatus,
+  decideApproval,
+  effectiveDuration,
+  formatRequestId,
+  jitAccessApproverFeaturesPermission,
+  jitAccessConfigManagePermission,
+  jitAccessRequestApproveFinalPermission,
+  jitAccessRequestApprovePermission,
+  jitAccessRequestCreatePermission,
+  jitAccessRequestReadPermission,
+  jitAccessSessionRevokePermission,
+  parseIsoDuration,
+  stepsFor,
+  validatePolicy,
+} from '@jit-access/plugin-jit-access-common';
+import { randomBytes } from 'node:crypto';
+import type {
+  JitStore,
+  StoredAccount,
+  StoredPermissionSet,
+  StoredRequest,
+} from '../database';
+import { AccountDirectory, Person, toApprover } from './AccountDirectory';
+import { JitAuthorizer } from './JitAuthorizer';
+import { Caller } from './types';
+
+/** Called after a decision that may need Identity Center work right away. */
+export type WorkTrigger = (requestId: string) => void;
+
+export type RequestView = 'mine' | 'approvals' | 'history';
+
+/**
+ * The domain rules of JIT Access: who may request what, who approves which
+ * step, and what each caller may do with a request and why not. Every state
+ * change is a guarded transition in the store, so concurrent decisions yield
+ * one winner and one 409.
+ */
+export class JitAccessService {
+  constructor(
+    private readonly deps: {
+      store: JitStore;
+      directory: AccountDirectory;
+      authorizer: JitAuthorizer;
+      settingsDefaults: JitSettings;
+      logger: LoggerService;
+      triggerWork: WorkTrigger;
+      now?: () => number;
+    },
+  ) {}
+
+  private now() {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  settings(): Promise<JitSettings> {
+    return this.deps.store.getSettings(this.deps.settingsDefaults);
+  }
+
+  // ------------------------------------------------------------------ caller
+
+  async me(caller: Caller): Promise<CallerInfo> {
+    const { authorizer } = this.deps;
+    const [approverFeature, config, owned] = await Promise.all([
+      authorizer.isAllowed(caller, jitAccessApproverFeaturesPermission),
+      authorizer.isAllowed(caller, jitAccessConfigManagePermission),
+      this.ownedAccountIds(caller),
+    ]);
+    const roles = authorizer.rolesOf(caller);
+    if (owned.length && !roles.includes('approver')) roles.push('approver');
+    const approver = approverFeature || owned.length > 0;
+    const person = await this.deps.directory.user(caller.userEntityRef);
+    return {
+      userEntityRef: caller.userEntityRef,
+      name: person?.name ?? caller.userEntityRef,
+      roles,
+      ownedAccountIds: owned,
+      features: {
+        pendingApprovals: approver,
+        requestHistory: approver,
+        manageSessions: approver,
+        ownedAccounts: approver,
+        config,
+      },
+      missingFeaturesHint: approver
+        ? undefined
+        : 'You have the Viewer role: you can request access and see your own requests. ' +
+          'Pending approvals, Request history, Manage sessions and Owned accounts appear when you own an onboarded AWS account ' +
+          '(you or your team is its catalog owner, or an admin assigned you in Manage owners) ' +
+          `or belong to an approver group${this.deps.authorizer.roles.approverGroups.length ? ` (${this.deps.authorizer.roles.approverGroups.join(', ')})` : ''}. Ask a JIT Access admin.`,
+    };
+  }
+
+  /** Onboarded accounts the caller owns. */
+  async ownedAccountIds(caller: Caller): Promise<string[]> {
+    const accounts = await this.deps.store.listAccounts();
+    const claims = new Set(caller.ownershipEntityRefs);
+    const owned: string[] = [];
+    for (const a of accounts.filter(x => x.onboarded)) {
+      const owners = await this.deps.directory.ownersOf(a);
+      if (owners.some(o => claims.has(o))) owned.push(a.accountId);
+    }
+    return owned;
+  }
+
+  // ---------------------------------------------------------------- accounts
+
+  async requestableAccounts(caller: Caller): Promise<AccountsResponse> {
+    const { store, directory, authorizer } = this.deps;
+    const [accounts, sets, settings, canManageConfig, canCreate] =
+      await Promise.all([
+        store.listAccounts(),
+        store.listPermissionSets(),
+        this.settings(),
+        authorizer.isAllowed(caller, jitAccessConfigManagePermission),
+        authorizer.isAllowed(caller, jitAccessRequestCreatePermission),
+      ]);
+    if (!canCreate) {
+      return {
+        items: [],
+        reason: 'Your organisation\'s permission policy does not allow you to request JIT access.',
+        canManageConfig,
+      };
+    }
+    const setsByArn = new Map(sets.map(s => [s.arn, s]));
+    const onboarded = accounts.filter(a => a.onboarded);
+    const items = [];
+    for (const a of onboarded) {
+      const permissionSets = a.enabledPermissionSetArns
+        .map(arn => setsByArn.get(arn))
+        .filter((s): s is StoredPermissionSet => !!s)
+        .map(toSummary);
+      if (!permissionSets.length && !a.customPolicyAllowed) continue;
+      const owners = await directory.ownersOf(a);
+      const people = await directory.peopleOf(owners);
+      items.push({
+        accountId: a.accountId,
+        name: a.name,
+        entityRef: a.entityRef,
+        permissionSets,
+        customPolicyAllowed: a.customPolicyAllowed,
+        customMaxDurationMinutes: settings.customMaxDurationMinutes,
+        owners,
+        hasApprover: people.some(p => p.entityRef !== caller.userEntityRef),
+      });
+    }
+    let reason: string | undefined;
+    if (!items.length) {
+      if (!accounts.length || !onboarded.length) {
+        reason =
+          'No AWS accounts are onboarded to JIT Access yet. An admin onboards accounts on the JIT Access config page.';
+      } else {
+        reason = `${onboarded.length} account(s) are onboarded, but none has a permission set enabled or custom policies allowed. An admin enables permission sets per account on the JIT Access config page.`;
+      }
+    }
+    return { items, reason, canManageConfig };
+  }
+
+  private async requireAccount(accountId: string): Promise<StoredAccount> {
+    const account = await this.deps.store.getAccount(accountId);
+    if (!account || !account.onboarded) {
+      throw new InputError(
+        `accountId: AWS account '${accountId}' is not onboarded to JIT Access`,
+      );
+    }
+    return account;
+  }
+
+  // ---------------------------------------------------------------- requests
+
+  async createRequest(caller: Caller, body: CreateRequestBody): Promise<RequestDetail> {
+    const { store, directory, authorizer } = this.deps;
+    if (!(await authorizer.isAllowed(caller, jitAccessRequestCreatePermission))) {
+      throw new NotAllowedError('You are not allowed to request JIT access');
+    }
+    const account = await this.requireAccount(body.accountId);
+    const settings = await this.settings();
+
+    let permissionSet: StoredPermissionSet | undefined;
+    if (body.permissionSetArn && body.customPolicy) {
+      throw new InputError(
+        'permissionSetArn, customPolicy: give either a permission set or a custom policy, not both',
+      );
+    }
+    if (body.permissionSetArn) {
+      if (!account.enabledPermissionSetArns.includes(body.permissionSetArn)) {
+        throw new InputError(
+          `permissionSetArn: permission set '${body.permissionSetArn}' is not enabled for account ${account.name} (${account.accountId})`,
+        );
+      }
+      permissionSet = (await store.listPermissionSets()).find(
+        s => s.arn === body.permissionSetArn,
+      );
+      if (!permissionSet) {
+        throw new InputError(
+          `permissionSetArn: permission set '${body.permissionSetArn}' is unknown`,
+        );
+      }
+    } else if (body.customPolicy !== undefined) {
+      if (!account.customPolicyAllowed) {
+        throw new InputError(
+          `customPolicy: custom policies are not allowed for account ${account.name} (${account.accountId})`,
+        );
+      }
+      const validation = validatePolicy(body.customPolicy);
+      if (!validation.valid) {
+        const first = validation.errors[0];
+        throw new InputError(
+          `customPolicy: ${first.message}${first.line ? ` (line ${first.line}, column ${first.column})` : ''}` +
+            (validation.errors.length > 1 ? ` and ${validation.errors.length - 1} more error(s)` : ''),
+        );
+      }
+    } else {
+      throw new InputError('permissionSetArn: a permission set or a custom policy is required');
+    }
+    if (body.startAt && Date.parse(body.startAt) < this.now() - 60_000) {
+      throw new InputError('startAt: the start time is in the past');
+    }
+
+    const kind = permissionSet ? 'standard' : 'custom';
+    const duration = effectiveDuration({
+      kind,
+      requestedMinutes: body.durationMinutes,
+      sessionDurationMinutes: permissionSet
+        ? parseIsoDuration(permissionSet.sessionDuration)
+        : undefined,
+      customCapMinutes: settings.customMaxDurationMinutes,
+    });
+    const approverKinds = stepsFor({
+      kind,
+      permissionSetRequiresTwoLevels: permissionSet?.requiresTwoLevels ?? false,
+    });
+
+    // Refuse what nobody could approve: an account needs at least one owner
+    // who is a person other than the requester (SPEC §3, seed "stuck in pending").
+    const owners = await directory.ownersOf(account);
+    const ownerPeople = (await directory.peopleOf(owners)).filter(
+      p => p.entityRef !== caller.userEntityRef,
+    );
+    let warning: string | undefined;
+    if (!ownerPeople.length) {
+      const why = owners.length
+        ? `its owners (${owners.join(', ')}) have no members other than you`
+        : 'it has no owner in the catalog and no owners assigned';
+      const message = `Nobody can approve requests for account ${account.name} (${account.accountId}): ${why}. Ask a JIT Access admin to assign owners (config page → Manage owners).`;
+      if (!settings.allowRequestsWithoutApprover) {
+        throw new InputError(`accountId: ${message}`);
+      }
+      warning = message;
+    }
+
+    const now = this.now();
+    const request: StoredRequest = {
+      id: formatRequestId(randomBytes(8)),
+      requester: caller.userEntityRef,
+      accountId: account.accountId,
+      accountName: account.name,
+      accountEntityRef: account.entityRef,
+      kind,
+      permissionSetArn: permissionSet?.arn,
+      permissionSetName: permissionSet?.name,
+      customPolicy: kind === 'custom' ? body.customPolicy : undefined,
+      requestedDurationMinutes: body.durationMinutes,
+      effectiveDurationMinutes: duration.minutes,
+      durationCause: duration.cause,
+      reason: body.reason,
+      ticket: body.ticket,
+      startAt: body.startAt ? new Date(Date.parse(body.startAt)).toISOString() : undefined,
+      status: 'pending',
+      currentStep: 1,
+      requiredSteps: approverKinds.length,
+      statusReason: warning,
+      createdAt: new Date(now).toISOString(),
+      updatedAt: new Date(now).toISOString(),
+      attempts: 0,
+    };
+    const steps: ApprovalStep[] = approverKinds.map((approverKind, i) => ({
+      step: i + 1,
+      approverKind,
+      status: i === 0 ? 'pending' : 'waiting',
+    }));
+    await store.createRequest({ request, steps, actor: caller.userEntityRef });
+    this.deps.logger.info(
+      `Request ${request.id} by ${request.requester} for ${request.accountId} (${request.permissionSetName ?? 'custom policy'})`,
+    );
+    return this.getRequest(caller, request.id);
+  }
+
+  /** Loads a request the caller may see; 404 otherwise. */
+  private async visibleRequest(caller: Caller, id: string): Promise<StoredRequest> {
+    const request = await this.deps.store.getRequest(id);
+    if (!request) throw new NotFoundError(`Request '${id}' not found`);
+    if (request.requester === caller.userEntityRef) return request;
+    const d = await this.deps.authorizer.forRequest(caller, id, [
+      jitAccessRequestReadPermission,
+    ]);
+    if (!d.get(jitAccessRequestReadPermission.name)) {
+      throw new NotFoundError(`Request '${id}' not found`);
+    }
+    return request;
+  }
+
+  async getRequest(caller: Caller, id: string): Promise<RequestDetail> {
+    const request = await this.visibleRequest(caller, id);
+    const [steps, events, context] = await Promise.all([
+      this.deps.store.getSteps(id),
+      this.deps.store.getEvents(id),
+      this.actorContext(caller, request),
+    ]);
+    const names = await this.namesOf([
+      request.requester,
+      ...steps.map(s => s.decidedBy).filter((x): x is string => !!x),
+    ]);
+    return {
+      ...toPublic(request),
+      requesterName: names.get(request.requester),
+      steps: steps.map(s => ({
+        ...s,
+        decidedByName: s.decidedBy ? names.get(s.decidedBy) : undefined,
+      })),
+      approvers: await this.approversOf(request, steps),
+      actions: this.actionsFor(caller, request, steps, context),
+      events,
+    };
+  }
+
+  private async namesOf(refs: string[]): Promise<Map<string, string>> {
+    const people = await Promise.all(
+      [...new Set(refs)].map(r => this.deps.directory.user(r)),
+    );
+    return new Map(
+      people.filter((p): p is Person => !!p).map(p => [p.entityRef, p.name]),
+    );
+  }
+
+  /** Who can decide the current step, by name (never the requester, never the step-1 approver). */
+  private async approversOf(
+    request: StoredRequest,
+    steps: ApprovalStep[],
+  ): Promise<Approver[]> {
+    if (request.status !== 'pending') return [];
+    const step = steps.find(s => s.step === request.currentStep);
+    if (!step) return [];
+    const { directory, authorizer } = this.deps;
+    const excluded = new Set([
+      request.requester,
+      ...steps.filter(s => s.status === 'approved').map(s => s.decidedBy),
+    ]);
+    const result = new Map<string, Approver>();
+    if (step.approverKind !== 'admin') {
+      const account = await this.deps.store.getAccount(request.accountId);
+      if (account) {
+        for (const owner of await directory.ownersOf(account)) {
+          for (const p of await directory.peopleOf([owner])) {
+            if (!excluded.has(p.entityRef) && !result.has(p.entityRef)) {
+              result.set(p.entityRef, toApprover(p, `owner through ${owner}`));
+            }
+          }
+        }
+      }
+    }
+    if (step.approverKind !== 'owner') {
+      for (const group of authorizer.adminGroupRefs()) {
+        for (const p of await directory.peopleOf([group])) {
+          if (!excluded.has(p.entityRef) && !result.has(p.entityRef)) {
+            result.set(p.entityRef, toApprover(p, `admin through ${group}`));
+          }
+        }
+      }
+    }
+    return [...result.values()];
+  }
+
+  private async actorContext(caller: Caller, request: StoredRequest) {
+    const account = await this.deps.store.getAccount(request.accountId);
+    const owners = account ? await this.deps.directory.ownersOf(account) : [];
+    const claims = new Set(caller.ownershipEntityRefs);
+    const decisions = await this.deps.authorizer.forRequest(caller, request.id, [
+      jitAccessRequestApprovePermission,
+      jitAccessRequestApproveFinalPermission,
+      jitAccessSessionRevokePermission,
+    ]);
+    return {
+      isOwner: owners.some(o => claims.has(o)),
+      mayApprove: decisions.get(jitAccessRequestApprovePermission.name)!,
+      isAdmin: decisions.get(jitAccessRequestApproveFinalPermission.name)!,
+      mayRevoke: decisions.get(jitAccessSessionRevokePermission.name)!,
+    };
+  }
+
+  private actionsFor(
+    caller: Caller,
+    request: StoredRequest,
+    steps: ApprovalStep[],
+    ctx: { isOwner: boolean; isAdmin: boolean; mayApprove: boolean; mayRevoke: boolean },
+  ): RequestAction[] {
+    const mine = request.requester === caller.userEntityRef;
+    const decision = (action: 'approve' | 'reject'): RequestAction => {
+      if (!ctx.mayApprove && !ctx.isAdmin && request.status === 'pending' && !mine) {
+        return {
+          action,
+          allowed: false,
+          reason: "Your organisation's permission policy does not allow you to decide JIT requests.",
+        };
+      }
+      const d = decideApproval({
+        request: { ...request, steps },
+        actor: {
+          userEntityRef: caller.userEntityRef,
+          isOwner: ctx.isOwner,
+          isAdmin: ctx.isAdmin,
+        },
+        action,
+      });
+      return d.allowed ? { action, allowed: true } : { action, allowed: false, reason: d.reason };
+    };
+    const cancel: RequestAction =
+      !mine
+        ? { action: 'cancel', allowed: false, reason: 'Only the requester can cancel a request.' }
+        : request.status === 'pending' || request.status === 'approved'
+          ? { action: 'cancel', allowed: true }
+          : { action: 'cancel', allowed: false, reason: `The request is ${request.status}; only pending or approved requests can be cancelled.` };
+    const live = request.status === 'active';
+    const end: RequestAction = !mine
+      ? { action: 'end', allowed: false, reason: 'Only the requester can end their own session early; others revoke it.' }
+      : live
+        ? { action: 'end', allowed: true }
+        : { action: 'end', allowed: false, reason: `The request is ${request.status}; only active sessions can be ended.` };
+    const revoke: RequestAction = !live
+      ? { action: 'revoke', allowed: false, reason: `The request is ${request.status}; only active sessions can be revoked.` }
+      : mine
+        ? { action: 'revoke', allowed: false, reason: 'This is your own session: end it early instead.' }
+        : ctx.mayRevoke && (ctx.isOwner || ctx.isAdmin)
+          ? { action: 'revoke', allowed: true }
+          : { action: 'revoke', allowed: false, reason: 'Only an owner of the account or an Admin/SSO Admin can revoke this session.' };
+    return [decision('approve'), decision('reject'), cancel, revoke, end];
+  }
+
+  async listRequests(
+    caller: Caller,
+    q: { view: RequestView; status?: RequestStatus[]; accountId?: string; cursor?: string; limit: number },
+  ): Promise<Page<AccessRequest>> {
+    const { store } = this.deps;
+    if (q.view === 'mine') {
+      const page = await store.listRequests({
+        requester: caller.userEntityRef,
+        statuses: q.status,
+        accountIds: q.accountId ? [q.accountId] : undefined,
+        cursor: q.cursor,
+        limit: q.limit,
+      });
+      return { items: page.items.map(toPublic), nextCursor: page.nextCursor };
+    }
+    const scope = await this.approverScope(caller);
+    if (!scope) {
+      throw new NotAllowedError(
+        'Pending approvals and Request history need the Approver role or ownership of an onboarded account',
+      );
+    }
+    let accountIds = scope.all ? undefined : scope.accountIds;
+    if (q.accountId) {
+      if (accountIds && !accountIds.includes(q.accountId)) {
+        return { items: [] };
+      }
+      accountIds = [q.accountId];
+    }
+    if (q.view === 'history') {
+      const page = await store.listRequests({
+        accountIds,
+        statuses: q.status,
+        cursor: q.cursor,
+        limit: q.limit,
+      });
+      return { items: page.items.map(toPublic), nextCursor: page.nextCursor };
+    }
+    // approvals: pending requests whose current step the caller may decide
+    const page = await store.listRequests({
+      accountIds,
+      statuses: ['pending'],
+      excludeRequester: caller.userEntityRef,
+      cursor: q.cursor,
+      limit: q.limit,
+    });
+    const items: AccessRequest[] = [];
+    for (const r of page.items) {
+      const steps = await store.getSteps(r.id);
+      const ctx = await this.actorContext(caller, r);
+      const approve = this.actionsFor(caller, r, steps, ctx)[0];
+      if (approve.allowed) items.push(toPublic(r));
+    }
+    return { items, nextCursor: page.nextCursor };
+  }
+
+  /** Which accounts' requests an approver sees: all for admins and approvers. */
+  async approverScope(
+    caller: Caller,
+  ): Promise<{ all: true } | { all: false; accountIds: string[] } | undefined> {
+    const [feature, owned] = await Promise.all([
+      this.deps.authorizer.isAllowed(caller, jitAccessApproverFeaturesPermission),
+      this.ownedAccountIds(caller),
+    ]);
+    if (feature) return { all: true };
+    if (owned.length) return { all: false, accountIds: owned };
+    return undefined;
+  }
+
+  async listSessions(
+    caller: Caller,
+    q: { view: 'mine' | 'managed'; accountId?: string; cursor?: string; limit: number },
+  ): Promise<Page<AccessRequest>> {
+    return this.listRequests(caller, {
+      view: q.view === 'mine' ? 'mine' : 'history',
+      status: ['active'],
+      accountId: q.accountId,
+      cursor: q.cursor,
+      limit: q.limit,
+    });
+  }
+
+  // --------------------------------------------------------------- decisions
+
+  async decide(
+    caller: Caller,
+    id: string,
+    action: 'approve' | 'reject',
+    comment?: string,
+  ): Promise<RequestDetail> {
+    const request = await this.visibleRequest(caller, id);
+    const steps = await this.deps.store.getSteps(id);
+    const ctx = await this.actorContext(caller, request);
+    const verdict = this.actionsFor(caller, request, steps, ctx)[action === 'approve' ? 0 : 1];
+    if (!verdict.allowed) {
+      if (request.status !== 'pending') throw new ConflictError(verdict.reason);
+      throw new NotAllowedError(verdict.reason);
+    }
+    if (action === 'reject' && !comment?.trim() && (await this.settings()).requireRejectionComment) {
+      throw new InputError('comment: a rejection comment is required');
+    }
+    const step = request.currentStep!;
+    const now = this.now();
+    const last = step >= request.requiredSteps;
+    const ok = await this.deps.store.transition({
+      requestId: id,
+      from: 'pending',
+      fromStep: step,
+      to: action === 'reject' ? 'rejected' : last ? 'approved' : 'pending',
+      patch:
+        action === 'reject'
+          ? { decidedAt: now, currentStep: undefined, statusReason: comment?.trim() || undefined }
+          : last
+            ? { decidedAt: now, currentStep: undefined }
+            : { currentStep: step + 1 },
+      decideStep: {
+        step,
+        status: action === 'approve' ? 'approved' : 'rejected',
+        decidedBy: caller.userEntityRef,
+        comment: comment?.trim() || undefined,
+      },
+      openStep: action === 'approve' && !last ? step + 1 : undefined,
+      event: {
+        actor: caller.userEntityRef,
+        type: action === 'reject' ? 'rejected' : `approved-step-${step}`,
+        comment: comment?.trim() || undefined,
+      },
+      now,
+    });
+    if (!ok) {
+      throw new ConflictError(
+        `Request '${id}' changed while you decided it; reload to see its current state`,
+      );
+    }
+    if (action === 'approve' && last) this.deps.triggerWork(id);
+    return this.getRequest(caller, id);
+  }
+
+  async cancel(caller: Caller, id: string, comment?: string): Promise<RequestDetail> {
+    const request = await this.visibleRequest(caller, id);
+    if (request.requester !== caller.userEntityRef) {
+      throw new NotAllowedError('Only the requester can cancel a request');
+    }
+    if (request.status !== 'pending' && request.status !== 'approved') {
+      throw new ConflictError(
+        `Request '${id}' is ${request.status}; only pending or approved requests can be cancelled`,
+      );
+    }
+    const ok = await this.deps.store.transition({
+      requestId: id,
+      from: request.status,
+      to: 'cancelled',
+      patch: { currentStep: undefined, endedAt: this.now() },
+      event: { actor: caller.userEntityRef, type: 'cancelled', comment },
+      now: this.now(),
+    });
+    if (!ok) throw new ConflictError(`Request '${id}' changed while you cancelled it`);
+    return this.getRequest(caller, id);
+  }
+
+  /** Revoke (owner/admin) or end early (requester) an active session. */
+  async revoke(caller: Caller, id: string, comment?: string): Promise<RequestDetail> {
+    const request = await this.visibleRequest(caller, id);
+    const steps = await this.deps.store.getSteps(id);
+    const ctx = await this.actorContext(caller, request);
+    const actions = this.actionsFor(caller, request, steps, ctx);
+    const mine = request.requester === caller.userEntityRef;
+    const verdict = actions.find(a => a.action === (mine ? 'end' : 'revoke'))!;
+    if (!verdict.allowed) {
+      if (request.status !== 'active') throw new ConflictError(verdict.reason);
+      throw new NotAllowedError(verdict.reason);
+    }
+    const ok = await this.deps.store.transition({
+      requestId: id,
+      from: 'active',
+      to: 'ending',
+      patch: { endReason: mine ? 'end-early' : 'revoke', nextAttemptAt: this.now(), attempts: 0 },
+      event: { actor: caller.userEntityRef, type: mine ? 'end-early' : 'revoked', comment },
+      now: this.now(),
+    });
+    if (!ok) throw new ConflictError(`Request '${id}' changed while you revoked it`);
+    this.deps.triggerWork(id);
+    return this.getRequest(caller, id);
+  }
+}
+
+export function toSummary(s: StoredPermissionSet): PermissionSetSummary {
+  return {
+    arn: s.arn,
+    name: s.name,
+    description: s.description,
+    sessionDuration: s.sessionDuration,
+    sessionDurationMinutes: parseIsoDuration(s.sessionDuration),
+    requiresTwoLevels: s.requiresTwoLevels,
+  };
+}
+
+/** Drops the engine's bookkeeping from a stored request. */
+export function toPublic(r: StoredRequest): AccessRequest {
+  const {
+    endReason: _e,
+    principalId: _p,
+    assignmentPreexisting: _a,
+    tempPermissionSetArn: _t,
+    attempts: _n,
+    nextAttemptAt: _x,
+    ...rest
+  } = r;
+  return rest;
+}

@@ -1,0 +1,60 @@
+import { Config, readDurationFromConfig } from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
+import type { JitSettings, RoleMappings } from '@jit-access/plugin-jit-access-common';
+
+/** An account declared in app-config, onboarded at first start. */
+export interface ConfiguredAccount {
+  accountId: string;
+  name?: string;
+  permissionSets: string[];
+  customPolicyAllowed: boolean;
+  owners: string[];
+}
+
+/** The plugin's config, read once. */
+export interface JitAccessConfig {
+  roles: RoleMappings;
+  accounts: ConfiguredAccount[];
+  settingsDefaults: JitSettings;
+  lifecycleFrequencyMs: number;
+}
+
+function minutesOf(config: Config | undefined, key: string, fallback: number) {
+  if (!config?.has(key)) return fallback;
+  return Math.round(
+    durationToMilliseconds(readDurationFromConfig(config, { key })) / 60_000,
+  );
+}
+
+export function readJitAccessConfig(root: Config): JitAccessConfig {
+  const c = root.getOptionalConfig('jitAccess');
+  const roles = c?.getOptionalConfig('roles');
+  const settings = c?.getOptionalConfig('settings');
+  return {
+    roles: {
+      approverGroups: roles?.getOptionalStringArray('approverGroups') ?? [],
+      adminGroups: roles?.getOptionalStringArray('adminGroups') ?? [],
+      ssoAdminGroups: roles?.getOptionalStringArray('ssoAdminGroups') ?? [],
+    },
+    accounts: (c?.getOptionalConfigArray('accounts') ?? []).map(a => ({
+      accountId: a.getString('accountId'),
+      name: a.getOptionalString('name'),
+      permissionSets: a.getOptionalStringArray('permissionSets') ?? [],
+      customPolicyAllowed: a.getOptionalBoolean('customPolicyAllowed') ?? false,
+      owners: a.getOptionalStringArray('owners') ?? [],
+    })),
+    settingsDefaults: {
+      requireRejectionComment:
+        settings?.getOptionalBoolean('requireRejectionComment') ?? false,
+      pendingTimeoutMinutes: minutesOf(settings, 'pendingTimeout', 3 * 24 * 60),
+      customMaxDurationMinutes: minutesOf(settings, 'customMaxDuration', 120),
+      allowRequestsWithoutApprover:
+        settings?.getOptionalBoolean('allowRequestsWithoutApprover') ?? false,
+    },
+    lifecycleFrequencyMs: c?.has('lifecycleFrequency')
+      ? durationToMilliseconds(
+          readDurationFromConfig(c, { key: 'lifecycleFrequency' }),
+        )
+      : 10_000,
+  };
+}
