@@ -16,6 +16,7 @@ import {
   type Page,
   type PermissionSetSummary,
   type RequestAction,
+  type RequestActionName,
   type RequestDetail,
   type RequestStatus,
   decideApproval,
@@ -28,6 +29,7 @@ import {
   jitAccessRequestCreatePermission,
   jitAccessRequestReadPermission,
   jitAccessSessionRevokePermission,
+  nextStatus,
   parseIsoDuration,
   stepsFor,
   validatePolicy,
@@ -223,10 +225,10 @@ export class JitAccessService {
       const validation = validatePolicy(body.customPolicy);
       if (!validation.valid) {
         const first = validation.errors[0];
-        throw new InputError(
-          `customPolicy: ${first.message}${first.line ? ` (line ${first.line}, column ${first.column})` : ''}` +
-            (validation.errors.length > 1 ? ` and ${validation.errors.length - 1} more error(s)` : ''),
-        );
+        const where = first.line ? ` (line ${first.line}, column ${first.column})` : '';
+        const more =
+          validation.errors.length > 1 ? ` and ${validation.errors.length - 1} more error(s)` : '';
+        throw new InputError(`customPolicy: ${first.message}${where}${more}`);
       }
     } else {
       throw new InputError('permissionSetArn: a permission set or a custom policy is required');
@@ -432,25 +434,30 @@ export class JitAccessService {
       });
       return d.allowed ? { action, allowed: true } : { action, allowed: false, reason: d.reason };
     };
-    const cancel: RequestAction =
-      !mine
-        ? { action: 'cancel', allowed: false, reason: 'Only the requester can cancel a request.' }
-        : request.status === 'pending' || request.status === 'approved'
-          ? { action: 'cancel', allowed: true }
-          : { action: 'cancel', allowed: false, reason: `The request is ${request.status}; only pending or approved requests can be cancelled.` };
+    const deny = (action: RequestActionName, reason: string): RequestAction => ({
+      action,
+      allowed: false,
+      reason,
+    });
+    const allow = (action: RequestActionName): RequestAction => ({ action, allowed: true });
     const live = request.status === 'active';
-    const end: RequestAction = !mine
-      ? { action: 'end', allowed: false, reason: 'Only the requester can end their own session early; others revoke it.' }
-      : live
-        ? { action: 'end', allowed: true }
-        : { action: 'end', allowed: false, reason: `The request is ${request.status}; only active sessions can be ended.` };
-    const revoke: RequestAction = !live
-      ? { action: 'revoke', allowed: false, reason: `The request is ${request.status}; only active sessions can be revoked.` }
-      : mine
-        ? { action: 'revoke', allowed: false, reason: 'This is your own session: end it early instead.' }
-        : ctx.mayRevoke && (ctx.isOwner || ctx.isAdmin)
-          ? { action: 'revoke', allowed: true }
-          : { action: 'revoke', allowed: false, reason: 'Only an owner of the account or an Admin/SSO Admin can revoke this session.' };
+
+    let cancel = allow('cancel');
+    if (!mine) cancel = deny('cancel', 'Only the requester can cancel a request.');
+    else if (request.status !== 'pending' && request.status !== 'approved') {
+      cancel = deny('cancel', `The request is ${request.status}; only pending or approved requests can be cancelled.`);
+    }
+
+    let end = allow('end');
+    if (!mine) end = deny('end', 'Only the requester can end their own session early; others revoke it.');
+    else if (!live) end = deny('end', `The request is ${request.status}; only active sessions can be ended.`);
+
+    let revoke = allow('revoke');
+    if (!live) revoke = deny('revoke', `The request is ${request.status}; only active sessions can be revoked.`);
+    else if (mine) revoke = deny('revoke', 'This is your own session: end it early instead.');
+    else if (!(ctx.mayRevoke && (ctx.isOwner || ctx.isAdmin))) {
+      revoke = deny('revoke', 'Only an owner of the account or an Admin/SSO Admin can revoke this session.');
+    }
     return [decision('approve'), decision('reject'), cancel, revoke, end];
   }
 
@@ -557,28 +564,34 @@ export class JitAccessService {
     const step = request.currentStep!;
     const now = this.now();
     const last = step >= request.requiredSteps;
+    let event: 'reject' | 'approve-final' | 'approve-step' = 'approve-step';
+    if (action === 'reject') event = 'reject';
+    else if (last) event = 'approve-final';
+    const finished = event !== 'approve-step';
+    const trimmed = comment?.trim() || undefined;
     const ok = await this.deps.store.transition({
       requestId: id,
       from: 'pending',
       fromStep: step,
-      to: action === 'reject' ? 'rejected' : last ? 'approved' : 'pending',
-      patch:
-        action === 'reject'
-          ? { decidedAt: now, currentStep: undefined, statusReason: comment?.trim() || undefined }
-          : last
-            ? { decidedAt: now, currentStep: undefined }
-            : { currentStep: step + 1 },
+      to: nextStatus('pending', event),
+      patch: finished
+        ? {
+            decidedAt: now,
+            currentStep: undefined,
+            statusReason: action === 'reject' ? trimmed : undefined,
+          }
+        : { currentStep: step + 1 },
       decideStep: {
         step,
         status: action === 'approve' ? 'approved' : 'rejected',
         decidedBy: caller.userEntityRef,
-        comment: comment?.trim() || undefined,
+        comment: trimmed,
       },
-      openStep: action === 'approve' && !last ? step + 1 : undefined,
+      openStep: finished ? undefined : step + 1,
       event: {
         actor: caller.userEntityRef,
         type: action === 'reject' ? 'rejected' : `approved-step-${step}`,
-        comment: comment?.trim() || undefined,
+        comment: trimmed,
       },
       now,
     });

@@ -32,7 +32,7 @@ export function parseJsonWithPositions(text: string): JsonNode {
   const ws = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
   };
-  const value = (): JsonNode => {
+  function value(): JsonNode {
     ws();
     const c = text[i];
     const start = i;
@@ -51,8 +51,8 @@ export function parseJsonWithPositions(text: string): JsonNode {
       }
     }
     return fail(`Expected a value but found ${describe(i)}`);
-  };
-  const string = (): string => {
+  }
+  function string(): string {
     i++; // opening quote
     let out = '';
     while (i < text.length) {
@@ -81,15 +81,15 @@ export function parseJsonWithPositions(text: string): JsonNode {
       }
     }
     return fail('Unterminated string: missing closing quote', i);
-  };
-  const number = (): JsonNode => {
+  }
+  function number(): JsonNode {
     const start = i;
     const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
     if (!m) return fail('Invalid number');
     i += m[0].length;
     return { type: 'number', offset: start, value: Number(m[0]) };
-  };
-  const object = (): JsonNode => {
+  }
+  function object(): JsonNode {
     const start = i;
     i++;
     const entries: Array<{ key: string; keyOffset: number; value: JsonNode }> = [];
@@ -121,8 +121,8 @@ export function parseJsonWithPositions(text: string): JsonNode {
       }
       fail(`Expected ',' or '}' but found ${describe(i)}`);
     }
-  };
-  const array = (): JsonNode => {
+  }
+  function array(): JsonNode {
     const start = i;
     i++;
     const items: JsonNode[] = [];
@@ -146,7 +146,7 @@ export function parseJsonWithPositions(text: string): JsonNode {
       }
       fail(`Expected ',' or ']' but found ${describe(i)}`);
     }
-  };
+  }
   const root = value();
   ws();
   if (i < text.length) fail(`Unexpected ${describe(i)} after the end of the JSON value`);
