@@ -31,9 +31,20 @@ fi
 # Yarn does not read ~/.npmrc, so node-gyp needs the headers' location here,
 # and they must be the headers of the Node that runs the project (under
 # `npm test`, npm exports its own nodedir, possibly another Node's).
-nodedir="$(node -p 'require("path").resolve(require("fs").realpathSync(process.execPath), "../..")')"
-if [ -f "$nodedir/include/node/node.h" ]; then
+nodedir="$(node -p '
+  const path = require("path"), fs = require("fs");
+  const exe = fs.realpathSync(process.execPath);
+  const candidates = [
+    path.resolve(exe, "../.."),
+    // the "node" package of the npm registry keeps its headers beside the binary
+    path.resolve(exe, "../../node_modules", `node-${process.platform}-${process.arch}`),
+  ];
+  candidates.find(d => fs.existsSync(path.join(d, "include/node/node.h"))) || ""
+')"
+if [ -n "$nodedir" ]; then
   export npm_config_nodedir="$nodedir"
+else
+  echo "toolchain: warning: no headers found for $(node --version); native modules may fail to build" >&2
 fi
 
 export YARN_ENABLE_TELEMETRY=0
