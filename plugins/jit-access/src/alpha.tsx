@@ -1,0 +1,51 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import SecurityIcon from '@material-ui/icons/Security';
+import { jitAccessApiRef } from './api/JitAccessApi';
+import { JitAccessClient } from './api/JitAccessClient';
+import { isJitAccessAvailable } from './components/EntityJitAccessContent/EntityJitAccessContent';
+
+const jitAccessApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: jitAccessApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new JitAccessClient(deps),
+    }),
+});
+
+const jitAccessPage = PageBlueprint.make({
+  params: {
+    path: '/jit-access',
+    title: 'JIT Access',
+    icon: <SecurityIcon />,
+    noHeader: true,
+    loader: () => import('./components/JitAccessPage/JitAccessPage').then(m => <m.JitAccessPage />),
+  },
+});
+
+const jitAccessEntityContent = EntityContentBlueprint.make({
+  params: {
+    path: 'jit-access',
+    title: 'JIT Access',
+    filter: isJitAccessAvailable,
+    loader: () =>
+      import('./components/EntityJitAccessContent/EntityJitAccessContent').then(m => <m.EntityJitAccessContent />),
+  },
+});
+
+/**
+ * JIT Access for the new frontend system: the page at `/jit-access` (with its
+ * nav item), the entity content tab on AWS account entities, and the API.
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'jit-access',
+  extensions: [jitAccessApi, jitAccessPage, jitAccessEntityContent],
+});

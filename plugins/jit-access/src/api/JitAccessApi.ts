@@ -1,0 +1,56 @@
+import { createApiRef } from '@backstage/core-plugin-api';
+import type {
+  AccessRequest,
+  AccountConfig,
+  AccountConfigUpdate,
+  AccountsResponse,
+  CallerInfo,
+  CreateRequestBody,
+  JitSettings,
+  Page,
+  PermissionSetConfig,
+  PolicyValidationResult,
+  RequestDetail,
+  RequestStatus,
+  RoleMappings,
+} from '@jit-access/plugin-jit-access-common';
+
+/** @public */
+export type RequestListView = 'mine' | 'approvals' | 'history';
+
+/** @public */
+export interface RequestListQuery {
+  view: RequestListView;
+  status?: RequestStatus[];
+  accountId?: string;
+  cursor?: string;
+  limit?: number;
+}
+
+/** The JIT Access backend API (`/api/jit-access`). @public */
+export interface JitAccessApi {
+  getMe(): Promise<CallerInfo>;
+  getAccounts(): Promise<AccountsResponse>;
+  createRequest(body: CreateRequestBody): Promise<RequestDetail>;
+  listRequests(query: RequestListQuery): Promise<Page<AccessRequest>>;
+  getRequest(id: string): Promise<RequestDetail>;
+  approve(id: string, comment?: string): Promise<RequestDetail>;
+  reject(id: string, comment?: string): Promise<RequestDetail>;
+  cancel(id: string): Promise<RequestDetail>;
+  listSessions(query: { view: 'mine' | 'managed'; accountId?: string }): Promise<Page<AccessRequest>>;
+  revoke(id: string, comment?: string): Promise<RequestDetail>;
+  validatePolicy(policy: string): Promise<PolicyValidationResult>;
+  listAccountConfigs(): Promise<AccountConfig[]>;
+  updateAccountConfig(accountId: string, update: AccountConfigUpdate): Promise<AccountConfig>;
+  listPermissionSets(): Promise<PermissionSetConfig[]>;
+  syncPermissionSets(): Promise<PermissionSetConfig[]>;
+  setPermissionSetTwoLevels(arn: string, requiresTwoLevels: boolean): Promise<PermissionSetConfig>;
+  getSettings(): Promise<JitSettings>;
+  putSettings(settings: JitSettings): Promise<JitSettings>;
+  getRoles(): Promise<RoleMappings>;
+}
+
+/** @public */
+export const jitAccessApiRef = createApiRef<JitAccessApi>({
+  id: 'plugin.jit-access.service',
+});

@@ -1,0 +1,267 @@
+import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import type { AccountConfig, JitSettings, PermissionSetConfig } from '@jit-access/plugin-jit-access-common';
+import { formatMinutes } from '@jit-access/plugin-jit-access-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
+import Grid from '@material-ui/core/Grid';
+import Switch from '@material-ui/core/Switch';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { useEffect, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { jitAccessApiRef } from '../../api/JitAccessApi';
+
+/** The admin config page: accounts, owners, permission sets, settings, roles. */
+export function ConfigPage() {
+  const api = useApi(jitAccessApiRef);
+  const alertApi = useApi(alertApiRef);
+  const data = useAsyncRetry(async () => {
+    const [accounts, permissionSets, settings, roles] = await Promise.all([
+      api.listAccountConfigs(),
+      api.listPermissionSets(),
+      api.getSettings(),
+      api.getRoles(),
+    ]);
+    return { accounts, permissionSets, settings, roles };
+  }, [api]);
+
+  const act = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      alertApi.post({ message: what, severity: 'success', display: 'transient' });
+      data.retry();
+    } catch (e) {
+      alertApi.post({ message: `${what} failed: ${(e as Error).message}`, severity: 'error' });
+    }
+  };
+
+  if (data.loading && !data.value) return <Progress />;
+  if (data.error) return <ResponseErrorPanel error={data.error} />;
+  const { accounts, permissionSets, settings, roles } = data.value!;
+  const flagged = accounts.filter(a => a.onboarded && !a.hasApprover);
+
+  return (
+    <Grid container spacing={3}>
+      {flagged.length > 0 && (
+        <Grid item xs={12}>
+          <Alert severity="warning" data-testid="no-approver-flag">
+            Nobody can approve requests for: {flagged.map(a => a.name).join(', ')}. Assign owners below.
+          </Alert>
+        </Grid>
+      )}
+      <Grid item xs={12}>
+        <InfoCard title="AWS accounts" subheader="Onboard accounts from the catalog, enable permission sets, manage owners">
+          <Box overflow="auto">
+            <Table size="small">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Account</TableCell>
+                  <TableCell>Onboarded</TableCell>
+                  <TableCell>Permission sets</TableCell>
+                  <TableCell>Custom policies</TableCell>
+                  <TableCell>Owners</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {accounts.map(a => (
+                  <AccountRow key={a.accountId} account={a} permissionSets={permissionSets} act={act} />
+                ))}
+              </TableBody>
+            </Table>
+          </Box>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={7}>
+        <InfoCard
+          title="Permission sets"
+          action={
+            <Button variant="outlined" onClick={() => act('Permission sets synced', () => api.syncPermissionSets())}>
+              Sync from Identity Center
+            </Button>
+          }
+        >
+          <Table size="small">
+            <TableHead>
+              <TableRow>
+                <TableCell>Name</TableCell>
+                <TableCell>Session duration</TableCell>
+                <TableCell>Needs two levels</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {permissionSets.map(p => (
+                <TableRow key={p.arn}>
+                  <TableCell>
+                    {p.name}
+                    <Typography variant="caption" display="block" color="textSecondary">
+                      {p.description}
+                    </Typography>
+                  </TableCell>
+                  <TableCell>{formatMinutes(p.sessionDurationMinutes)}</TableCell>
+                  <TableCell>
+                    <Switch
+                      checked={!!p.requiresTwoLevels}
+                      inputProps={{ 'aria-label': `${p.name} needs two levels` }}
+                      onChange={e => act(`${p.name} updated`, () => api.setPermissionSetTwoLevels(p.arn, e.target.checked))}
+                    />
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={5}>
+        <SettingsCard settings={settings} onSave={s => act('Settings saved', () => api.putSettings(s))} />
+        <Box mt={3}>
+          <InfoCard title="Roles (default policy, from app-config jitAccess.roles)">
+            <Typography variant="body2">Approver groups: {roles.approverGroups.join(', ') || 'none'}</Typography>
+            <Typography variant="body2">Admin groups: {roles.adminGroups.join(', ') || 'none'}</Typography>
+            <Typography variant="body2">SSO Admin groups: {roles.ssoAdminGroups.join(', ') || 'none'}</Typography>
+            <Typography variant="caption" color="textSecondary">
+              Owners of onboarded accounts are Approvers for their accounts through ownership.
+            </Typography>
+          </InfoCard>
+        </Box>
+      </Grid>
+    </Grid>
+  );
+}
+
+function AccountRow(props: {
+  account: AccountConfig;
+  permissionSets: PermissionSetConfig[];
+  act: (what: string, fn: () => Promise<unknown>) => Promise<void>;
+}) {
+  const api = useApi(jitAccessApiRef);
+  const { account: a, act } = props;
+  const [owners, setOwners] = useState(a.assignedOwners.join(', '));
+  useEffect(() => setOwners(a.assignedOwners.join(', ')), [a.assignedOwners]);
+  const update = (what: string, u: Parameters<typeof api.updateAccountConfig>[1]) =>
+    act(`${a.name}: ${what}`, () => api.updateAccountConfig(a.accountId, u));
+  return (
+    <TableRow>
+      <TableCell>
+        <strong>{a.name}</strong>
+        <Typography variant="caption" display="block">
+          {a.accountId}
+        </Typography>
+        {a.onboarded && !a.hasApprover && (
+          <Typography variant="caption" color="error" display="block">
+            No possible approver
+          </Typography>
+        )}
+      </TableCell>
+      <TableCell>
+        <Switch
+          checked={a.onboarded}
+          inputProps={{ 'aria-label': `Onboard ${a.name}` }}
+          onChange={e => update(e.target.checked ? 'onboarded' : 'offboarded', { onboarded: e.target.checked })}
+        />
+      </TableCell>
+      <TableCell>
+        {props.permissionSets.map(p => (
+          <FormControlLabel
+            key={p.arn}
+            label={p.name}
+            control={
+              <Checkbox
+                size="small"
+                checked={a.enabledPermissionSetArns.includes(p.arn)}
+                onChange={e =>
+                  update(`${p.name} ${e.target.checked ? 'enabled' : 'disabled'}`, {
+                    enabledPermissionSetArns: e.target.checked
+                      ? [...a.enabledPermissionSetArns, p.arn]
+                      : a.enabledPermissionSetArns.filter(x => x !== p.arn),
+                  })
+                }
+              />
+            }
+          />
+        ))}
+      </TableCell>
+      <TableCell>
+        <Switch
+          checked={a.customPolicyAllowed}
+          inputProps={{ 'aria-label': `Custom policies on ${a.name}` }}
+          onChange={e => update('custom policies', { customPolicyAllowed: e.target.checked })}
+        />
+      </TableCell>
+      <TableCell style={{ minWidth: 260 }}>
+        <Typography variant="caption" display="block">
+          Catalog: {a.catalogOwners.join(', ') || 'none'}
+        </Typography>
+        <Typography variant="caption" display="block">
+          Can approve: {a.approverNames.join(', ') || 'nobody'}
+        </Typography>
+        <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+          <TextField
+            size="small"
+            label="Assigned owners"
+            value={owners}
+            onChange={e => setOwners(e.target.value)}
+            helperText="user:default/name or group:default/name, comma separated"
+          />
+          <Button
+            size="small"
+            onClick={() =>
+              update('owners saved', {
+                assignedOwners: owners.split(',').map(s => s.trim()).filter(Boolean),
+              })
+            }
+          >
+            Save
+          </Button>
+        </Box>
+      </TableCell>
+    </TableRow>
+  );
+}
+
+function SettingsCard(props: { settings: JitSettings; onSave: (s: JitSettings) => void }) {
+  const [s, setS] = useState(props.settings);
+  return (
+    <InfoCard title="Settings">
+      <FormControlLabel
+        control={<Switch checked={s.requireRejectionComment} onChange={e => setS({ ...s, requireRejectionComment: e.target.checked })} />}
+        label="Rejections need a comment"
+      />
+      <FormControlLabel
+        control={
+          <Switch checked={s.allowRequestsWithoutApprover} onChange={e => setS({ ...s, allowRequestsWithoutApprover: e.target.checked })} />
+        }
+        label="Accept requests nobody can approve (with a warning)"
+      />
+      <TextField
+        fullWidth
+        type="number"
+        label="Pending timeout (minutes)"
+        value={s.pendingTimeoutMinutes}
+        onChange={e => setS({ ...s, pendingTimeoutMinutes: Number(e.target.value) })}
+        margin="dense"
+      />
+      <TextField
+        fullWidth
+        type="number"
+        label="Custom policy maximum duration (minutes)"
+        value={s.customMaxDurationMinutes}
+        onChange={e => setS({ ...s, customMaxDurationMinutes: Number(e.target.value) })}
+        margin="dense"
+      />
+      <Box mt={1}>
+        <Button variant="contained" color="primary" onClick={() => props.onSave(s)}>
+          Save settings
+        </Button>
+      </Box>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,140 @@
+import { InfoCard, Link, MissingAnnotationEmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { Entity } from '@backstage/catalog-model';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import {
+  AWS_ACCOUNT_ENTITY_TYPES,
+  AWS_ACCOUNT_ID_ANNOTATION,
+  formatMinutes,
+  type AccessRequest,
+  type RequestDetail,
+} from '@jit-access/plugin-jit-access-common';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import Typography from '@material-ui/core/Typography';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { jitAccessApiRef } from '../../api/JitAccessApi';
+import { RequestActions } from '../RequestDetail/RequestActions';
+import { RequestTable } from '../shared/RequestTable';
+import { StatusChip } from '../shared/StatusChip';
+import { requestPath } from '../shared/paths';
+
+/**
+ * True for AWS account entities: kind Resource, `spec.type` aws-account or
+ * cloud-account, with the `amazonaws.com/account-id` annotation.
+ * @public
+ */
+export function isJitAccessAvailable(entity: Entity): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
+    AWS_ACCOUNT_ENTITY_TYPES.includes(String(entity.spec?.type ?? '')) &&
+    !!entity.metadata.annotations?.[AWS_ACCOUNT_ID_ANNOTATION]
+  );
+}
+
+/** The JIT Access tab of an AWS account entity page. @public */
+export function EntityJitAccessContent() {
+  const { entity } = useEntity();
+  const accountId = entity.metadata.annotations?.[AWS_ACCOUNT_ID_ANNOTATION];
+  if (!accountId) return <MissingAnnotationEmptyState annotation={AWS_ACCOUNT_ID_ANNOTATION} />;
+  return <AccountJitAccess accountId={accountId} />;
+}
+
+export function AccountJitAccess({ accountId }: { accountId: string }) {
+  const api = useApi(jitAccessApiRef);
+  const data = useAsyncRetry(async () => {
+    const me = await api.getMe();
+    const approver = me.features.pendingApprovals;
+    const [pending, sessions, history, accounts] = await Promise.all([
+      approver ? api.listRequests({ view: 'approvals', accountId }) : Promise.resolve({ items: [] }),
+      approver ? api.listSessions({ view: 'managed', accountId }) : Promise.resolve({ items: [] }),
+      approver
+        ? api.listRequests({ view: 'history', accountId, limit: 10 })
+        : api.listRequests({ view: 'mine', accountId, limit: 10 }),
+      api.getAccounts(),
+    ]);
+    // Decisions need each request's actions (with the reasons when denied).
+    const pendingDetails = await Promise.all(pending.items.map(r => api.getRequest(r.id)));
+    const sessionDetails = await Promise.all(sessions.items.map(r => api.getRequest(r.id)));
+    return {
+      me,
+      pending: pendingDetails,
+      sessions: sessionDetails,
+      history: history.items,
+      account: accounts.items.find(a => a.accountId === accountId),
+    };
+  }, [api, accountId]);
+
+  if (data.loading && !data.value) return <Progress />;
+  if (data.error) return <ResponseErrorPanel error={data.error} />;
+  const { me, pending, sessions, history, account } = data.value!;
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12}>
+        <InfoCard title="JIT Access" subheader={`AWS account ${accountId}`}>
+          {account ? (
+            <Typography variant="body2">
+              Onboarded. Permission sets: {account.permissionSets.map(p => `${p.name} (${formatMinutes(p.sessionDurationMinutes)})`).join(', ') || 'none'}
+              {account.customPolicyAllowed ? '; custom policies allowed' : ''}. Owners: {account.owners.join(', ') || 'none'}
+              {account.hasApprover ? '' : ' — nobody can approve requests for this account.'}{' '}
+              <Link to="/jit-access">Request access</Link>
+            </Typography>
+          ) : (
+            <Typography variant="body2">This account is not onboarded to JIT Access (or has nothing requestable).</Typography>
+          )}
+        </InfoCard>
+      </Grid>
+      {me.features.pendingApprovals && (
+        <Grid item xs={12}>
+          <InfoCard title={`Pending requests (${pending.length})`}>
+            {pending.length === 0 && <Typography variant="body2">No request for this account is waiting for your decision.</Typography>}
+            {pending.map(r => (
+              <DecisionRow key={r.id} request={r} onChanged={data.retry} />
+            ))}
+          </InfoCard>
+        </Grid>
+      )}
+      {me.features.manageSessions && (
+        <Grid item xs={12}>
+          <InfoCard title={`Active sessions (${sessions.length})`}>
+            {sessions.length === 0 && <Typography variant="body2">No active session on this account.</Typography>}
+            {sessions.map(r => (
+              <DecisionRow key={r.id} request={r} onChanged={data.retry} />
+            ))}
+          </InfoCard>
+        </Grid>
+      )}
+      <Grid item xs={12}>
+        <RequestTable
+          title={me.features.requestHistory ? 'Recent requests' : 'Your recent requests'}
+          requests={history as AccessRequest[]}
+          showRequester={me.features.requestHistory}
+          emptyContent={<Box p={2}>No requests for this account yet.</Box>}
+        />
+      </Grid>
+    </Grid>
+  );
+}
+
+function DecisionRow({ request: r, onChanged }: { request: RequestDetail; onChanged: () => void }) {
+  return (
+    <Box py={1.5} borderBottom="1px solid rgba(0,0,0,0.12)" data-testid={`decision-row-${r.id}`}>
+      <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 12 }}>
+        <Link to={requestPath(r.id)}>{r.id}</Link>
+        <StatusChip status={r.status} />
+        <Typography variant="body2">
+          <strong>{r.requesterName ?? r.requester}</strong> · {r.permissionSetName ?? 'Custom policy'} ·{' '}
+          {formatMinutes(r.effectiveDurationMinutes)}
+          {r.status === 'active' && r.expiresAt ? ` · until ${new Date(r.expiresAt).toLocaleTimeString()}` : ''}
+        </Typography>
+      </Box>
+      <Typography variant="body2" color="textSecondary">
+        Reason: {r.reason}
+        {r.requiredSteps > 1 && r.status === 'pending' ? ` · step ${r.currentStep} of ${r.requiredSteps}` : ''}
+      </Typography>
+      <Box mt={1}>
+        <RequestActions request={r} onChanged={onChanged} hideIrrelevant only={['approve', 'reject', 'revoke']} />
+      </Box>
+    </Box>
+  );
+}

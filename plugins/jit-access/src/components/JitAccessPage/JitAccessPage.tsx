@@ -1,0 +1,188 @@
+import { Content, EmptyState, Header, HeaderLabel, InfoCard, Link, Page, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { formatMinutes, type CallerInfo } from '@jit-access/plugin-jit-access-common';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Box from '@material-ui/core/Box';
+import Tab from '@material-ui/core/Tab';
+import Tabs from '@material-ui/core/Tabs';
+import Alert from '@material-ui/lab/Alert';
+import { ReactNode } from 'react';
+import { Route, Routes, useParams, useSearchParams } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
+import { jitAccessApiRef, RequestListQuery } from '../../api/JitAccessApi';
+import { ConfigPage } from '../ConfigPage/ConfigPage';
+import { RequestForm } from '../RequestForm/RequestForm';
+import { RequestDetailView } from '../RequestDetail/RequestDetailView';
+import { RequestTable } from '../shared/RequestTable';
+import { configPath } from '../shared/paths';
+
+const ROLE_NAMES: Record<CallerInfo['roles'][number], string> = {
+  viewer: 'Viewer',
+  approver: 'Approver',
+  admin: 'Admin',
+  'sso-admin': 'SSO Admin',
+};
+
+/** The JIT Access page: tabs, request details and the admin config page. */
+export function JitAccessPage() {
+  const api = useApi(jitAccessApiRef);
+  const me = useAsync(() => api.getMe(), [api]);
+  const roles = me.value?.roles.map(r => ROLE_NAMES[r]).join(', ');
+  return (
+    <Page themeId="tool">
+      <Header title="JIT Access" subtitle="Time-limited access to AWS accounts through IAM Identity Center">
+        {me.value && <HeaderLabel label="Your role" value={roles ?? ''} />}
+        {me.value?.features.config && <HeaderLabel label="Admin" value={<Link to={configPath}>Config page</Link>} />}
+      </Header>
+      <Content>
+        {me.loading && <Progress />}
+        {me.error && <ResponseErrorPanel error={me.error} />}
+        {me.value && (
+          <Routes>
+            <Route path="/" element={<JitTabs me={me.value} />} />
+            <Route path="/requests/:id" element={<RequestRoute />} />
+            <Route path="/config" element={me.value.features.config ? <ConfigPage /> : <NotAdmin />} />
+          </Routes>
+        )}
+      </Content>
+    </Page>
+  );
+}
+
+function RequestRoute() {
+  const { id } = useParams();
+  return <RequestDetailView id={id!} />;
+}
+
+function NotAdmin() {
+  return (
+    <EmptyState
+      missing="info"
+      title="The config page is for Admins and SSO Admins"
+      description="Ask a JIT Access admin to onboard accounts, assign owners or enable permission sets."
+    />
+  );
+}
+
+type TabDef = { id: string; label: string; render: () => ReactNode };
+
+export function JitTabs({ me }: { me: CallerInfo }) {
+  const [params, setParams] = useSearchParams();
+  const tabs: TabDef[] = [
+    { id: 'request', label: 'Request access', render: () => <RequestForm /> },
+    {
+      id: 'mine',
+      label: 'My requests',
+      render: () => <RequestList title="My requests" query={{ view: 'mine' }} empty="You have not requested access yet." />,
+    },
+  ];
+  if (me.features.pendingApprovals) {
+    tabs.push({
+      id: 'approvals',
+      label: 'Pending approvals',
+      render: () => (
+        <RequestList
+          title="Waiting for your decision"
+          query={{ view: 'approvals' }}
+          showRequester
+          empty="Nothing is waiting for you: no pending request whose current step you can decide."
+        />
+      ),
+    });
+  }
+  if (me.features.requestHistory) {
+    tabs.push({
+      id: 'history',
+      label: 'Request history',
+      render: () => <RequestList title="Request history" query={{ view: 'history' }} showRequester empty="No requests yet." />,
+    });
+  }
+  if (me.features.manageSessions) {
+    tabs.push({ id: 'sessions', label: 'Manage sessions', render: () => <SessionList /> });
+  }
+  if (me.features.ownedAccounts) {
+    tabs.push({ id: 'owned', label: 'Owned accounts', render: () => <OwnedAccounts me={me} /> });
+  }
+  const current = tabs.find(t => t.id === params.get('tab')) ?? tabs[0];
+  return (
+    <Box>
+      <Tabs
+        value={current.id}
+        onChange={(_, v) => setParams({ tab: v })}
+        indicatorColor="primary"
+        variant="scrollable"
+        scrollButtons="auto"
+        aria-label="JIT Access sections"
+      >
+        {tabs.map(t => (
+          <Tab key={t.id} value={t.id} label={t.label} />
+        ))}
+      </Tabs>
+      {me.missingFeaturesHint && (
+        <Alert severity="info" style={{ margin: '16px 0' }} data-testid="missing-features">
+          Your role: {me.roles.map(r => ROLE_NAMES[r]).join(', ')}. {me.missingFeaturesHint}
+        </Alert>
+      )}
+      <Box mt={2}>{current.render()}</Box>
+    </Box>
+  );
+}
+
+function RequestList(props: { title: string; query: RequestListQuery; empty: string; showRequester?: boolean }) {
+  const api = useApi(jitAccessApiRef);
+  const { value, loading, error } = useAsync(() => api.listRequests(props.query), [api, JSON.stringify(props.query)]);
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  return (
+    <RequestTable
+      title={props.title}
+      requests={value!.items}
+      showRequester={props.showRequester}
+      emptyContent={<Box p={2}>{props.empty}</Box>}
+    />
+  );
+}
+
+function SessionList() {
+  const api = useApi(jitAccessApiRef);
+  const { value, loading, error } = useAsync(() => api.listSessions({ view: 'managed' }), [api]);
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  return (
+    <RequestTable
+      title="Active sessions you can manage"
+      requests={value!.items}
+      showRequester
+      emptyContent={<Box p={2}>No active sessions on accounts you manage.</Box>}
+    />
+  );
+}
+
+function OwnedAccounts({ me }: { me: CallerInfo }) {
+  const api = useApi(jitAccessApiRef);
+  const { value, loading, error } = useAsync(async () => {
+    const accounts = await api.getAccounts();
+    return accounts.items.filter(a => me.ownedAccountIds.includes(a.accountId));
+  }, [api]);
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value!.length) {
+    return <Box p={2}>You own no onboarded account; you see the approver tabs through your role.</Box>;
+  }
+  return (
+    <InfoCard title="Accounts you own">
+      <List dense>
+        {value!.map(a => (
+          <ListItem key={a.accountId} disableGutters>
+            <ListItemText
+              primary={`${a.name} (${a.accountId})`}
+              secondary={`${a.permissionSets.map(p => `${p.name} (${formatMinutes(p.sessionDurationMinutes)})`).join(', ') || 'no permission sets'}${a.customPolicyAllowed ? ' · custom policies allowed' : ''} · owners: ${a.owners.join(', ')}`}
+            />
+          </ListItem>
+        ))}
+      </List>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,71 @@
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import TextField from '@material-ui/core/TextField';
+import { useState } from 'react';
+
+export type Decision = 'approve' | 'reject' | 'revoke' | 'end' | 'cancel';
+
+const LABELS: Record<Decision, { title: string; button: string; text: string }> = {
+  approve: { title: 'Approve request', button: 'Approve', text: 'Approve this request? Access is granted once every step is approved.' },
+  reject: { title: 'Reject request', button: 'Reject', text: 'Reject this request? The requester sees your comment.' },
+  revoke: { title: 'Revoke session', button: 'Revoke', text: 'Revoke this session now? The assignment is removed from Identity Center.' },
+  end: { title: 'End session', button: 'End session', text: 'End your session now?' },
+  cancel: { title: 'Cancel request', button: 'Cancel request', text: 'Cancel this request?' },
+};
+
+/** Confirms a decision, with an optional comment. */
+export function DecisionDialog(props: {
+  decision?: Decision;
+  requestId?: string;
+  onClose: () => void;
+  onConfirm: (comment: string) => Promise<void>;
+}) {
+  const [comment, setComment] = useState('');
+  const [busy, setBusy] = useState(false);
+  const d = props.decision ? LABELS[props.decision] : undefined;
+  return (
+    <Dialog open={!!props.decision} onClose={props.onClose} aria-labelledby="jit-decision-title" fullWidth maxWidth="sm">
+      <DialogTitle id="jit-decision-title">
+        {d?.title} {props.requestId}
+      </DialogTitle>
+      <DialogContent>
+        <DialogContentText>{d?.text}</DialogContentText>
+        {props.decision !== 'cancel' && (
+          <TextField
+            fullWidth
+            multiline
+            minRows={2}
+            id="jit-decision-comment"
+            label="Comment"
+            value={comment}
+            onChange={e => setComment(e.target.value)}
+            helperText={props.decision === 'reject' ? 'Tell the requester why' : 'Optional'}
+          />
+        )}
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={props.onClose}>Back</Button>
+        <Button
+          color="primary"
+          variant="contained"
+          disabled={busy}
+          onClick={async () => {
+            setBusy(true);
+            try {
+              await props.onConfirm(comment);
+              setComment('');
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          {d?.button}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

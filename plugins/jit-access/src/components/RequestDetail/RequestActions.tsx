@@ -1,0 +1,101 @@
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import type { RequestAction, RequestDetail } from '@jit-access/plugin-jit-access-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Tooltip from '@material-ui/core/Tooltip';
+import Typography from '@material-ui/core/Typography';
+import { useState } from 'react';
+import { jitAccessApiRef } from '../../api/JitAccessApi';
+import { Decision, DecisionDialog } from './DecisionDialog';
+
+const LABEL: Record<RequestAction['action'], string> = {
+  approve: 'Approve',
+  reject: 'Reject',
+  cancel: 'Cancel request',
+  revoke: 'Revoke',
+  end: 'End session',
+};
+
+/**
+ * The action buttons of a request, as the backend decided them: a denied
+ * action is shown disabled with the backend's reason, as a tooltip and as
+ * text, so nobody has to guess why they cannot approve.
+ */
+export function RequestActions(props: {
+  request: RequestDetail;
+  onChanged: (r: RequestDetail) => void;
+  only?: Array<RequestAction['action']>;
+  hideIrrelevant?: boolean;
+}) {
+  const api = useApi(jitAccessApiRef);
+  const alertApi = useApi(alertApiRef);
+  const [decision, setDecision] = useState<Decision>();
+  const { request } = props;
+  const relevant = props.request.actions.filter(a => {
+    if (props.only && !props.only.includes(a.action)) return false;
+    if (!props.hideIrrelevant) return true;
+    // Hide what cannot apply to this state at all, keep what the user cannot do.
+    const pending = request.status === 'pending';
+    const live = request.status === 'active';
+    if (a.action === 'approve' || a.action === 'reject') return pending;
+    if (a.action === 'cancel') return pending || request.status === 'approved';
+    return live;
+  });
+  const denied = relevant.filter(a => !a.allowed && a.reason);
+  const reasons = [...new Set(denied.map(a => a.reason!))];
+
+  const run = async (comment: string) => {
+    const id = request.id;
+    const c = comment.trim() || undefined;
+    try {
+      let updated: RequestDetail;
+      switch (decision) {
+        case 'approve':
+          updated = await api.approve(id, c);
+          break;
+        case 'reject':
+          updated = await api.reject(id, c);
+          break;
+        case 'cancel':
+          updated = await api.cancel(id);
+          break;
+        default:
+          updated = await api.revoke(id, c);
+      }
+      setDecision(undefined);
+      alertApi.post({ message: `${id}: ${updated.status}`, severity: 'success', display: 'transient' });
+      props.onChanged(updated);
+    } catch (e) {
+      alertApi.post({ message: `${id}: ${(e as Error).message}`, severity: 'error' });
+    }
+  };
+
+  if (!relevant.length) return null;
+  return (
+    <Box>
+      <Box display="flex" flexWrap="wrap" style={{ gap: 8 }}>
+        {relevant.map(a => (
+          <Tooltip key={a.action} title={a.allowed ? '' : a.reason ?? ''}>
+            <span>
+              <Button
+                variant={a.action === 'approve' ? 'contained' : 'outlined'}
+                color={a.action === 'approve' ? 'primary' : 'default'}
+                disabled={!a.allowed}
+                onClick={() => setDecision(a.action)}
+                aria-label={`${LABEL[a.action]} ${request.id}`}
+              >
+                {LABEL[a.action]}
+              </Button>
+            </span>
+          </Tooltip>
+        ))}
+      </Box>
+      {reasons.map(r => (
+        <Typography key={r} variant="caption" color="textSecondary" display="block" data-testid="action-reason">
+          {r}
+        </Typography>
+      ))}
+      <DecisionDialog decision={decision} requestId={request.id} onClose={() => setDecision(undefined)} onConfirm={run} />
+    </Box>
+  );
+}

@@ -1,0 +1,189 @@
+import { InfoCard, Progress, ResponseErrorPanel, StructuredMetadataTable } from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import {
+  describeStep,
+  formatMinutes,
+  type ApprovalStep,
+  type RequestDetail,
+} from '@jit-access/plugin-jit-access-common';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Step from '@material-ui/core/Step';
+import StepContent from '@material-ui/core/StepContent';
+import StepLabel from '@material-ui/core/StepLabel';
+import Stepper from '@material-ui/core/Stepper';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { useEffect, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { jitAccessApiRef } from '../../api/JitAccessApi';
+import { StatusChip } from '../shared/StatusChip';
+import { RequestActions } from './RequestActions';
+
+const DURATION_CAUSE: Record<string, string> = {
+  requested: 'as requested',
+  'permission-set-session': "capped by the permission set's session duration",
+  'custom-cap': 'capped by the maximum for custom policies',
+};
+
+function since(iso: string, now: number) {
+  return formatMinutes(Math.max(0, Math.round((now - Date.parse(iso)) / 60_000)));
+}
+
+/** Loads and shows one request; refreshes while it is moving. */
+export function RequestDetailView({ id }: { id: string }) {
+  const api = useApi(jitAccessApiRef);
+  const [override, setOverride] = useState<RequestDetail>();
+  const { value, loading, error, retry } = useAsyncRetry(() => api.getRequest(id), [api, id]);
+  const request = override && override.updatedAt >= (value?.updatedAt ?? '') ? override : value;
+
+  // Provisioning and ending take a moment: poll until the state settles.
+  const moving = request && ['approved', 'provisioning', 'ending'].includes(request.status);
+  useEffect(() => {
+    if (!moving) return undefined;
+    const t = setInterval(() => {
+      setOverride(undefined);
+      retry();
+    }, 2000);
+    return () => clearInterval(t);
+  }, [moving, retry]);
+
+  if (!request && loading) return <Progress />;
+  if (error && !request) return <ResponseErrorPanel error={error} />;
+  if (!request) return null;
+  return <RequestDetailCard request={request} onChanged={r => setOverride(r)} />;
+}
+
+export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r: RequestDetail) => void }) {
+  const r = props.request;
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(t);
+  }, []);
+  const rejected = r.steps.find(s => s.status === 'rejected');
+  const activeStep = r.status === 'pending' ? (r.currentStep ?? 1) - 1 : r.steps.length;
+
+  return (
+    <Grid container spacing={3}>
+      <Grid item xs={12} md={7}>
+        <InfoCard
+          title={
+            <Box display="flex" alignItems="center" style={{ gap: 12 }}>
+              <span>{r.id}</span>
+              <StatusChip status={r.status} />
+            </Box>
+          }
+          subheader={`${r.permissionSetName ?? 'Custom policy'} on ${r.accountName} (${r.accountId})`}
+        >
+          {r.status === 'active' && r.expiresAt && (
+            <Alert severity="success" style={{ marginBottom: 16 }} data-testid="time-left">
+              Active until {new Date(r.expiresAt).toLocaleString()} ({formatMinutes(Math.max(0, Math.round((Date.parse(r.expiresAt) - now) / 60_000)))} left).
+            </Alert>
+          )}
+          {rejected && (
+            <Alert severity="error" style={{ marginBottom: 16 }}>
+              Rejected by {rejected.decidedByName ?? rejected.decidedBy}
+              {rejected.comment ? `: “${rejected.comment}”` : ' without a comment.'}
+            </Alert>
+          )}
+          {r.status === 'failed' && (
+            <Alert severity="error" style={{ marginBottom: 16 }}>
+              Identity Center could not grant access: {r.statusReason}
+            </Alert>
+          )}
+          {r.statusReason && !['failed', 'rejected'].includes(r.status) && (
+            <Alert severity="warning" style={{ marginBottom: 16 }}>
+              {r.statusReason}
+            </Alert>
+          )}
+          <StructuredMetadataTable
+            metadata={{
+              Requester: r.requesterName ?? r.requester,
+              Account: `${r.accountName} (${r.accountId})`,
+              Access: r.permissionSetName ?? 'Custom policy',
+              'Effective duration': `${formatMinutes(r.effectiveDurationMinutes)} (${DURATION_CAUSE[r.durationCause]}; requested ${formatMinutes(r.requestedDurationMinutes)})`,
+              Reason: r.reason,
+              ...(r.ticket ? { Ticket: r.ticket } : {}),
+              ...(r.startAt ? { 'Starts at': new Date(r.startAt).toLocaleString() } : {}),
+              Created: new Date(r.createdAt).toLocaleString(),
+              ...(r.activatedAt ? { Activated: new Date(r.activatedAt).toLocaleString() } : {}),
+              ...(r.endedAt ? { Ended: new Date(r.endedAt).toLocaleString() } : {}),
+            }}
+          />
+          {r.customPolicy && (
+            <Box mt={2}>
+              <Typography variant="subtitle2">Custom policy</Typography>
+              <pre style={{ whiteSpace: 'pre-wrap', fontSize: 12 }}>{r.customPolicy}</pre>
+            </Box>
+          )}
+          <Box mt={2}>
+            <RequestActions request={r} onChanged={props.onChanged} hideIrrelevant />
+          </Box>
+        </InfoCard>
+      </Grid>
+      <Grid item xs={12} md={5}>
+        <InfoCard title="Approval">
+          <Stepper activeStep={activeStep} orientation="vertical">
+            {r.steps.map((s: ApprovalStep) => (
+              <Step key={s.step} completed={s.status === 'approved'} expanded>
+                <StepLabel error={s.status === 'rejected'}>{describeStep(s, r.accountName, r.steps.length)}</StepLabel>
+                <StepContent>
+                  <StepText request={r} step={s} now={now} />
+                </StepContent>
+              </Step>
+            ))}
+          </Stepper>
+        </InfoCard>
+        <Box mt={3}>
+          <InfoCard title="Timeline">
+            <List dense>
+              {r.events.map(e => (
+                <ListItem key={e.id} disableGutters>
+                  <ListItemText
+                    primary={`${e.type}${e.toStatus && e.toStatus !== e.fromStatus ? ` → ${e.toStatus}` : ''}`}
+                    secondary={`${new Date(e.at).toLocaleString()} · ${e.actor.replace(/^user:default\//, '')}${e.comment ? ` · “${e.comment}”` : ''}`}
+                  />
+                </ListItem>
+              ))}
+            </List>
+          </InfoCard>
+        </Box>
+      </Grid>
+    </Grid>
+  );
+}
+
+function StepText({ request, step, now }: { request: RequestDetail; step: ApprovalStep; now: number }) {
+  if (step.status === 'approved' || step.status === 'rejected') {
+    return (
+      <Typography variant="body2">
+        {step.status === 'approved' ? 'Approved' : 'Rejected'} by {step.decidedByName ?? step.decidedBy}
+        {step.decidedAt ? ` on ${new Date(step.decidedAt).toLocaleString()}` : ''}
+        {step.comment ? ` — “${step.comment}”` : ''}
+      </Typography>
+    );
+  }
+  if (step.status === 'pending' && request.status === 'pending') {
+    const previous = request.steps.find(s => s.step === step.step - 1);
+    const waitingSince = previous?.decidedAt ?? request.createdAt;
+    return (
+      <Box>
+        <Typography variant="body2">Waiting for {since(waitingSince, now)}.</Typography>
+        <Typography variant="body2" data-testid="current-approvers">
+          {request.approvers.length
+            ? `Can approve: ${request.approvers.map(a => a.name).join(', ')}`
+            : 'Nobody can approve this step. Ask a JIT Access admin to assign owners to the account.'}
+        </Typography>
+      </Box>
+    );
+  }
+  return (
+    <Typography variant="body2" color="textSecondary">
+      {request.status === 'pending' ? 'Starts after the previous step is approved.' : 'Not needed.'}
+    </Typography>
+  );
+}

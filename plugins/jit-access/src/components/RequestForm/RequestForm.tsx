@@ -1,0 +1,246 @@
+import { EmptyState, InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
+import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import {
+  effectiveDuration,
+  formatMinutes,
+  validatePolicy,
+  validateRequestedDuration,
+  type AccountsResponse,
+  type RequestableAccount,
+} from '@jit-access/plugin-jit-access-common';
+import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
+import Grid from '@material-ui/core/Grid';
+import MenuItem from '@material-ui/core/MenuItem';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
+import { useMemo, useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import useAsync from 'react-use/esm/useAsync';
+import { jitAccessApiRef } from '../../api/JitAccessApi';
+import { configPath, requestPath } from '../shared/paths';
+
+const CUSTOM = '__custom__';
+
+/** The request form: everything it shows is decided before submission. */
+export function RequestForm() {
+  const api = useApi(jitAccessApiRef);
+  const { value, loading, error } = useAsync(() => api.getAccounts(), [api]);
+  if (loading) return <Progress />;
+  if (error) return <ResponseErrorPanel error={error} />;
+  return <RequestFormBody accounts={value!} />;
+}
+
+export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
+  const api = useApi(jitAccessApiRef);
+  const alertApi = useApi(alertApiRef);
+  const navigate = useNavigate();
+  const [accountId, setAccountId] = useState('');
+  const [access, setAccess] = useState('');
+  const [duration, setDuration] = useState('60');
+  const [reason, setReason] = useState('');
+  const [ticket, setTicket] = useState('');
+  const [startAt, setStartAt] = useState('');
+  const [policy, setPolicy] = useState('');
+  const [submitting, setSubmitting] = useState(false);
+
+  const account: RequestableAccount | undefined = accounts.items.find(a => a.accountId === accountId);
+  const permissionSet = account?.permissionSets.find(p => p.arn === access);
+  const custom = access === CUSTOM;
+  const minutes = Number(duration);
+  const durationError = duration ? validateRequestedDuration(minutes) : 'Duration is required';
+  const effective = useMemo(() => {
+    if (!account || (!permissionSet && !custom) || durationError) return undefined;
+    return effectiveDuration({
+      kind: custom ? 'custom' : 'standard',
+      requestedMinutes: minutes,
+      sessionDurationMinutes: permissionSet?.sessionDurationMinutes,
+      customCapMinutes: account.customMaxDurationMinutes,
+      permissionSetName: permissionSet?.name,
+    });
+  }, [account, permissionSet, custom, minutes, durationError]);
+  const validation = useMemo(() => (custom ? validatePolicy(policy) : undefined), [custom, policy]);
+
+  if (!accounts.items.length) {
+    return (
+      <EmptyState
+        missing="data"
+        title="No accounts available"
+        description={accounts.reason ?? 'No AWS account can be requested right now.'}
+        action={
+          accounts.canManageConfig ? (
+            <Button variant="contained" color="primary" component={Link as any} to={configPath}>
+              Open the JIT Access config page
+            </Button>
+          ) : undefined
+        }
+      />
+    );
+  }
+
+  const canSubmit =
+    !!account && (!!permissionSet || (custom && validation?.valid)) && !durationError && reason.trim().length > 0 && !submitting;
+
+  const submit = async () => {
+    setSubmitting(true);
+    try {
+      const created = await api.createRequest({
+        accountId,
+        permissionSetArn: custom ? undefined : access,
+        customPolicy: custom ? policy : undefined,
+        durationMinutes: minutes,
+        reason: reason.trim(),
+        ticket: ticket.trim() || undefined,
+        startAt: startAt ? new Date(startAt).toISOString() : undefined,
+      });
+      alertApi.post({ message: `Request ${created.id} submitted`, severity: 'success', display: 'transient' });
+      navigate(requestPath(created.id));
+    } catch (e) {
+      alertApi.post({ message: `Could not submit the request: ${(e as Error).message}`, severity: 'error' });
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <InfoCard title="Request access to an AWS account">
+      <Grid container spacing={2}>
+        <Grid item xs={12} md={6}>
+          <TextField
+            select
+            fullWidth
+            id="jit-account"
+            label="Account"
+            value={accountId}
+            onChange={e => {
+              setAccountId(e.target.value);
+              setAccess('');
+            }}
+            helperText={
+              account && !account.hasApprover
+                ? 'Nobody can approve requests for this account: it has no owner with members. Ask a JIT Access admin to assign owners.'
+                : 'Accounts onboarded to JIT Access'
+            }
+            error={!!account && !account.hasApprover}
+          >
+            {accounts.items.map(a => (
+              <MenuItem key={a.accountId} value={a.accountId}>
+                {a.name} ({a.accountId})
+              </MenuItem>
+            ))}
+          </TextField>
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <TextField
+            select
+            fullWidth
+            id="jit-permission-set"
+            label="Permission set"
+            value={access}
+            disabled={!account}
+            onChange={e => setAccess(e.target.value)}
+            helperText={permissionSet?.description ?? (custom ? 'An inline IAM policy; needs an owner and an admin to approve' : ' ')}
+          >
+            {(account?.permissionSets ?? []).map(p => (
+              <MenuItem key={p.arn} value={p.arn}>
+                {p.name} ({formatMinutes(p.sessionDurationMinutes)}){p.requiresTwoLevels ? ' · two approvals' : ''}
+              </MenuItem>
+            ))}
+            {account?.customPolicyAllowed && (
+              <MenuItem value={CUSTOM}>
+                Custom policy (max {formatMinutes(account.customMaxDurationMinutes ?? 120)}) · two approvals
+              </MenuItem>
+            )}
+          </TextField>
+        </Grid>
+        <Grid item xs={12} md={4}>
+          <TextField
+            fullWidth
+            id="jit-duration"
+            label="Duration (minutes)"
+            type="number"
+            value={duration}
+            onChange={e => setDuration(e.target.value)}
+            error={!!durationError}
+            helperText={durationError ?? formatMinutes(minutes)}
+            inputProps={{ min: 15, max: 720, step: 15 }}
+          />
+        </Grid>
+        <Grid item xs={12} md={8}>
+          {effective && (
+            <Alert severity={effective.cause === 'requested' ? 'info' : 'warning'} data-testid="effective-duration">
+              <strong>Effective duration: {formatMinutes(effective.minutes)}.</strong> {effective.explanation}
+            </Alert>
+          )}
+        </Grid>
+        <Grid item xs={12}>
+          <TextField
+            fullWidth
+            required
+            id="jit-reason"
+            label="Reason"
+            multiline
+            minRows={2}
+            value={reason}
+            onChange={e => setReason(e.target.value)}
+            helperText="Why you need access; approvers see this"
+          />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <TextField fullWidth id="jit-ticket" label="Ticket" value={ticket} onChange={e => setTicket(e.target.value)} helperText="Optional, e.g. INC-1234" />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <TextField
+            fullWidth
+            id="jit-start"
+            label="Start time"
+            type="datetime-local"
+            InputLabelProps={{ shrink: true }}
+            value={startAt}
+            onChange={e => setStartAt(e.target.value)}
+            helperText="Optional; access starts as soon as it is approved otherwise"
+          />
+        </Grid>
+        {custom && (
+          <Grid item xs={12}>
+            <TextField
+              fullWidth
+              id="jit-policy"
+              label="Custom policy"
+              multiline
+              minRows={10}
+              value={policy}
+              onChange={e => setPolicy(e.target.value)}
+              InputProps={{ style: { fontFamily: 'monospace' } }}
+              error={!!policy && !validation?.valid}
+            />
+            {validation && (
+              <Box mt={1} data-testid="policy-validation">
+                <Typography variant="caption" color={validation.size > validation.limit ? 'error' : 'textSecondary'}>
+                  Size {validation.size.toLocaleString('en-US')} / {validation.limit.toLocaleString('en-US')} non-whitespace characters
+                </Typography>
+                {policy && validation.errors.map((e, i) => (
+                  <Typography key={i} variant="body2" color="error">
+                    {e.line ? `Line ${e.line}, column ${e.column}: ` : ''}
+                    {e.message} <code>({e.rule})</code>
+                  </Typography>
+                ))}
+                {policy && validation.valid && (
+                  <Typography variant="body2" style={{ color: 'green' }}>
+                    The policy is valid.
+                  </Typography>
+                )}
+              </Box>
+            )}
+          </Grid>
+        )}
+        <Grid item xs={12}>
+          <Button variant="contained" color="primary" disabled={!canSubmit} onClick={submit}>
+            Submit request
+          </Button>
+        </Grid>
+      </Grid>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,12 @@
+/**
+ * JIT Access frontend plugin: request time-limited AWS account access,
+ * approve it on entity pages, administer it on the config page.
+ * The new frontend system plugin is the default export of `/alpha`.
+ *
+ * @packageDocumentation
+ */
+export { jitAccessPlugin, JitAccessPage, EntityJitAccessContent, rootRouteRef } from './plugin';
+export { isJitAccessAvailable } from './components/EntityJitAccessContent/EntityJitAccessContent';
+export { jitAccessApiRef } from './api/JitAccessApi';
+export type { JitAccessApi, RequestListQuery, RequestListView } from './api/JitAccessApi';
+export { JitAccessClient } from './api/JitAccessClient';

@@ -1,0 +1,47 @@
+import {
+  createApiFactory,
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+  createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
+} from '@backstage/core-plugin-api';
+import { jitAccessApiRef } from './api/JitAccessApi';
+import { JitAccessClient } from './api/JitAccessClient';
+
+/** @public */
+export const rootRouteRef = createRouteRef({ id: 'jit-access' });
+
+/** The JIT Access plugin for apps on the old frontend system. @public */
+export const jitAccessPlugin = createPlugin({
+  id: 'jit-access',
+  apis: [
+    createApiFactory({
+      api: jitAccessApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: deps => new JitAccessClient(deps),
+    }),
+  ],
+  routes: { root: rootRouteRef },
+});
+
+/** The JIT Access page; mount it at `/jit-access`. @public */
+export const JitAccessPage = jitAccessPlugin.provide(
+  createRoutableExtension({
+    name: 'JitAccessPage',
+    component: () => import('./components/JitAccessPage/JitAccessPage').then(m => m.JitAccessPage),
+    mountPoint: rootRouteRef,
+  }),
+);
+
+/** The JIT Access tab of AWS account entity pages. @public */
+export const EntityJitAccessContent = jitAccessPlugin.provide(
+  createComponentExtension({
+    name: 'EntityJitAccessContent',
+    component: {
+      lazy: () =>
+        import('./components/EntityJitAccessContent/EntityJitAccessContent').then(m => m.EntityJitAccessContent),
+    },
+  }),
+);
