@@ -44,6 +44,8 @@ export interface SdkIdentityCenterGatewayOptions {
 
 const PRINCIPAL_CACHE_MS = 10 * 60_000;
 
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
 /**
  * {@link IdentityCenterGateway} on the real AWS SDK clients. One limiter per
  * gateway (one gateway per backend process) sees every call; it is the only
@@ -124,7 +126,7 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
         if (!err.transient || attempt >= maxAttempts) throw err;
         const delay = Math.random() * Math.min(8_000, 200 * 2 ** attempt);
         this.options.logger?.debug(`${operation} attempt ${attempt} failed (${err.code}); retrying in ${Math.round(delay)} ms`);
-        await new Promise(r => setTimeout(r, delay));
+        await sleep(delay);
       }
     }
   }
@@ -159,8 +161,9 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
     const arns: string[] = [];
     let token: string | undefined;
     do {
+      const cursor = token;
       const page = await this.call('ListPermissionSets', () =>
-        this.#sso.send(new ListPermissionSetsCommand({ InstanceArn: this.options.instanceArn, NextToken: token })),
+        this.#sso.send(new ListPermissionSetsCommand({ InstanceArn: this.options.instanceArn, NextToken: cursor })),
       );
       arns.push(...(page.PermissionSets ?? []));
       token = page.NextToken;
@@ -188,8 +191,9 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
     const tags: Array<{ key: string; value: string }> = [];
     let token: string | undefined;
     do {
+      const cursor = token;
       const page = await this.call('ListTagsForResource', () =>
-        this.#sso.send(new ListTagsForResourceCommand({ InstanceArn: this.options.instanceArn, ResourceArn: arn, NextToken: token })),
+        this.#sso.send(new ListTagsForResourceCommand({ InstanceArn: this.options.instanceArn, ResourceArn: arn, NextToken: cursor })),
       );
       for (const t of page.Tags ?? []) tags.push({ key: t.Key!, value: t.Value ?? '' });
       token = page.NextToken;
@@ -208,13 +212,14 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
     const out: Array<{ principalId: string; principalType: string }> = [];
     let token: string | undefined;
     do {
+      const cursor = token;
       const page = await this.call('ListAccountAssignments', () =>
         this.#sso.send(
           new ListAccountAssignmentsCommand({
             InstanceArn: this.options.instanceArn,
             AccountId: accountId,
             PermissionSetArn: permissionSetArn,
-            NextToken: token,
+            NextToken: cursor,
           }),
         ),
       );
@@ -304,7 +309,7 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
           code: 'OperationTimeout',
         });
       }
-      await new Promise(r => setTimeout(r, wait));
+      await sleep(wait);
       wait = Math.min(5_000, wait * 1.5);
       status = await describe(requestId);
     }
