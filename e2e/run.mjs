@@ -60,10 +60,10 @@ try {
     { timeoutMs: 240_000, intervalMs: 1000 },
   );
   await waitFor(
-    'the demo accounts (permission set sync and onboarding)',
+    'the demo accounts (permission set sync, onboarding, catalog owners)',
     async () => {
       const { status, body } = await api('alice', 'GET', '/accounts');
-      return status === 200 && body.items.some(a => a.name === 'sandbox');
+      return status === 200 && body.items.some(a => a.name === 'sandbox' && a.hasApprover);
     },
     { timeoutMs: 120_000, intervalMs: 1000 },
   );

@@ -57,6 +57,7 @@ test('alice requests sandbox access; bob approves it on the entity page; it is a
   await p.getByRole('option', { name: /ReadOnlyAccess/ }).click();
   await p.getByLabel('Duration (minutes)').fill('30');
   await p.getByLabel('Reason').fill('Investigate the nightly job failure');
+  await p.getByTestId('effective-duration').waitFor();
   await shot(p, '02-alice-request-form');
   await p.getByRole('button', { name: 'Submit request' }).click();
   await p.waitForURL(/\/jit-access\/requests\/JIT-/);

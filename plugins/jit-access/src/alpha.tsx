@@ -1,6 +1,7 @@
 import {
   ApiBlueprint,
   createFrontendPlugin,
+  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
   PageBlueprint,
@@ -20,9 +21,13 @@ const jitAccessApi = ApiBlueprint.make({
     }),
 });
 
+/** The JIT Access page: the nav item links here. */
+const rootRouteRef = createRouteRef();
+
 const jitAccessPage = PageBlueprint.make({
   params: {
     path: '/jit-access',
+    routeRef: rootRouteRef,
     title: 'JIT Access',
     icon: <SecurityIcon />,
     noHeader: true,
@@ -47,5 +52,6 @@ const jitAccessEntityContent = EntityContentBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'jit-access',
+  routes: { root: rootRouteRef },
   extensions: [jitAccessApi, jitAccessPage, jitAccessEntityContent],
 });

@@ -76,7 +76,7 @@ export function AccountJitAccess({ accountId }: { accountId: string }) {
             <Typography variant="body2">
               Onboarded. Permission sets: {account.permissionSets.map(p => `${p.name} (${formatMinutes(p.sessionDurationMinutes)})`).join(', ') || 'none'}
               {account.customPolicyAllowed ? '; custom policies allowed' : ''}. Owners: {account.owners.join(', ') || 'none'}
-              {account.hasApprover ? '' : ' — nobody can approve requests for this account.'}{' '}
+              {account.hasApprover ? '' : ' — nobody other than you can approve requests for this account.'}{' '}
               <Link to="/jit-access">Request access</Link>
             </Typography>
           ) : (

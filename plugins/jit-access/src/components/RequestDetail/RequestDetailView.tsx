@@ -29,6 +29,26 @@ const DURATION_CAUSE: Record<string, string> = {
   'custom-cap': 'capped by the maximum for custom policies',
 };
 
+const EVENT_LABELS: Record<string, string> = {
+  created: 'Requested',
+  rejected: 'Rejected',
+  cancelled: 'Cancelled',
+  provisioning: 'Granting in Identity Center',
+  activated: 'Access active (Identity Center confirmed the assignment)',
+  failed: 'Grant failed',
+  expiring: 'Expired: removing access',
+  revoked: 'Revoked: removing access',
+  'end-early': 'Ended early: removing access',
+  ended: 'Access removed from Identity Center',
+  'timed-out': 'Timed out without a decision',
+};
+
+function eventLabel(type: string) {
+  const step = /^approved-step-(\d+)$/.exec(type);
+  if (step) return `Step ${step[1]} approved`;
+  return EVENT_LABELS[type] ?? type;
+}
+
 function since(iso: string, now: number) {
   return formatMinutes(Math.max(0, Math.round((now - Date.parse(iso)) / 60_000)));
 }
@@ -144,8 +164,8 @@ export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r
               {r.events.map(e => (
                 <ListItem key={e.id} disableGutters>
                   <ListItemText
-                    primary={`${e.type}${e.toStatus && e.toStatus !== e.fromStatus ? ` → ${e.toStatus}` : ''}`}
-                    secondary={`${new Date(e.at).toLocaleString()} · ${e.actor.replace(/^user:default\//, '')}${e.comment ? ` · “${e.comment}”` : ''}`}
+                    primary={eventLabel(e.type)}
+                    secondary={`${new Date(e.at).toLocaleString()} · ${e.actor.replace(/^user:default\//, '')}${e.toStatus && e.toStatus !== e.fromStatus ? ` · now ${e.toStatus.replace('_', ' ')}` : ''}${e.comment ? ` · “${e.comment}”` : ''}`}
                   />
                 </ListItem>
               ))}

@@ -1,0 +1,81 @@
+import type { AccountsResponse, CallerInfo, RequestDetail } from '@jit-access/plugin-jit-access-common';
+import type { JitAccessApi } from '../api/JitAccessApi';
+
+export const RO = 'arn:aws:sso:::permissionSet/ssoins-1/ps-ro';
+
+export const accounts: AccountsResponse = {
+  items: [
+    {
+      accountId: '111111111111',
+      name: 'sandbox',
+      permissionSets: [
+        { arn: RO, name: 'ReadOnlyAccess', sessionDuration: 'PT1H', sessionDurationMinutes: 60 },
+      ],
+      customPolicyAllowed: true,
+      customMaxDurationMinutes: 120,
+      owners: ['group:default/team-alpha'],
+      hasApprover: true,
+    },
+  ],
+};
+
+export const viewer: CallerInfo = {
+  userEntityRef: 'user:default/alice',
+  name: 'Alice',
+  roles: ['viewer'],
+  ownedAccountIds: [],
+  features: { pendingApprovals: false, requestHistory: false, manageSessions: false, ownedAccounts: false, config: false },
+  missingFeaturesHint: 'Pending approvals appear when you own an onboarded AWS account.',
+};
+
+export const owner: CallerInfo = {
+  ...viewer,
+  userEntityRef: 'user:default/bob',
+  roles: ['viewer', 'approver'],
+  ownedAccountIds: ['111111111111'],
+  features: { pendingApprovals: true, requestHistory: true, manageSessions: true, ownedAccounts: true, config: false },
+  missingFeaturesHint: undefined,
+};
+
+export function pendingRequest(over: Partial<RequestDetail> = {}): RequestDetail {
+  return {
+    id: 'JIT-7K3F9Q',
+    requester: 'user:default/alice',
+    requesterName: 'Alice Anders',
+    accountId: '111111111111',
+    accountName: 'sandbox',
+    kind: 'standard',
+    permissionSetArn: RO,
+    permissionSetName: 'ReadOnlyAccess',
+    requestedDurationMinutes: 30,
+    effectiveDurationMinutes: 30,
+    durationCause: 'requested',
+    reason: 'debugging',
+    status: 'pending',
+    currentStep: 1,
+    requiredSteps: 1,
+    createdAt: '2026-11-24T10:00:00.000Z',
+    updatedAt: '2026-11-24T10:00:00.000Z',
+    steps: [{ step: 1, approverKind: 'owner-or-admin', status: 'pending' }],
+    approvers: [{ entityRef: 'user:default/bob', name: 'Bob Brown', via: 'owner through group:default/team-alpha' }],
+    actions: [
+      { action: 'approve', allowed: true },
+      { action: 'reject', allowed: true },
+      { action: 'cancel', allowed: false, reason: 'Only the requester can cancel a request.' },
+      { action: 'revoke', allowed: false, reason: 'The request is pending; only active sessions can be revoked.' },
+      { action: 'end', allowed: false, reason: 'Only the requester can end their own session early; others revoke it.' },
+    ],
+    events: [],
+    ...over,
+  };
+}
+
+/** A JitAccessApi whose every method fails unless a test provides it. */
+export function fakeApi(overrides: Partial<JitAccessApi>): JitAccessApi {
+  return new Proxy(overrides as JitAccessApi, {
+    get(target, prop: string) {
+      if (prop in target) return (target as any)[prop];
+      return () => Promise.reject(new Error(`unexpected call ${prop}`));
+    },
+  });
+}
