@@ -4,16 +4,9 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { jitAccessPermissions } from '@jit-access/plugin-jit-access-common';
-import { randomUUID } from 'node:crypto';
 import { DatabaseJitStore } from './database';
-import { SdkIdentityCenterGateway } from './identity-center';
 import { jitRequestResourceRef, jitRequestRules } from './permissions/rules';
-import { AccountDirectory } from './service/AccountDirectory';
-import { readJitAccessConfig } from './service/config';
-import { ConfigService } from './service/ConfigService';
-import { JitAccessService } from './service/JitAccessService';
-import { JitAuthorizer } from './service/JitAuthorizer';
-import { LifecycleEngine } from './service/LifecycleEngine';
+import { createJitAccess } from './service/createJitAccess';
 import { createRouter } from './service/router';
 
 /**
@@ -40,68 +33,30 @@ export const jitAccessPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
       },
       async init(deps) {
-        const { logger, config, scheduler } = deps;
-        const jitConfig = readJitAccessConfig(config);
+        const { logger, scheduler } = deps;
         const store = await DatabaseJitStore.create({ database: deps.database });
-        const directory = new AccountDirectory(deps.catalog, deps.auth);
-        const authorizer = new JitAuthorizer(deps.permissions, jitConfig.roles);
-        const gateway = SdkIdentityCenterGateway.fromConfig(config, { logger });
-
-        const engine = new LifecycleEngine({
-          store,
-          gateway,
-          directory,
-          logger: logger.child({ component: 'lifecycle' }),
-          pendingTimeoutMinutes: async () =>
-            (await store.getSettings(jitConfig.settingsDefaults)).pendingTimeoutMinutes,
-          workerId: randomUUID(),
-        });
-        const service = new JitAccessService({
-          store,
-          directory,
-          authorizer,
-          settingsDefaults: jitConfig.settingsDefaults,
+        const jit = createJitAccess({
+          config: deps.config,
           logger,
-          // Approval provisions at once, not at the next scheduler tick.
-          triggerWork: id => {
-            engine.process(id).catch(e => logger.error(`Lifecycle of ${id}: ${e}`));
-          },
-        });
-        const configService = new ConfigService({
           store,
-          directory,
-          authorizer,
-          gateway,
-          settingsDefaults: jitConfig.settingsDefaults,
-          logger,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          permissions: deps.permissions,
         });
 
         deps.permissionsRegistry.addResourceType({
           resourceRef: jitRequestResourceRef,
           permissions: jitAccessPermissions,
           rules: Object.values(jitRequestRules),
-          getResources: async ids =>
-            Promise.all(
-              ids.map(async id => {
-                const r = await store.getRequest(id);
-                if (!r) return undefined;
-                const account = await store.getAccount(r.accountId);
-                return {
-                  id: r.id,
-                  requester: r.requester,
-                  accountId: r.accountId,
-                  accountOwners: account ? await directory.ownersOf(account) : [],
-                };
-              }),
-            ),
+          getResources: jit.getResources,
         });
 
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             userInfo: deps.userInfo,
-            service,
-            configService,
+            service: jit.service,
+            configService: jit.configService,
           }),
         );
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
@@ -109,9 +64,9 @@ export const jitAccessPlugin = createBackendPlugin({
         // Permission sets from Identity Center, then the accounts of app-config:
         // at startup (retried while Identity Center is unreachable) and hourly.
         const syncAndSeed = async () => {
-          const sets = await configService.sync();
+          const sets = await jit.configService.sync();
           logger.info(`Synced ${sets.length} permission sets from Identity Center`);
-          await configService.seedConfiguredAccounts(jitConfig.accounts);
+          await jit.configService.seedConfiguredAccounts(jit.jitConfig.accounts);
         };
         deps.lifecycle.addStartupHook(() => {
           (async () => {
@@ -138,12 +93,12 @@ export const jitAccessPlugin = createBackendPlugin({
         // Each replica looks for due work; leases make one of them act.
         await scheduler.scheduleTask({
           id: 'jit-access-lifecycle',
-          frequency: { milliseconds: jitConfig.lifecycleFrequencyMs },
+          frequency: { milliseconds: jit.jitConfig.lifecycleFrequencyMs },
           timeout: { minutes: 10 },
           initialDelay: { seconds: 3 },
           scope: 'local',
           fn: async () => {
-            await engine.runDue();
+            await jit.engine.runDue();
           },
         });
       },

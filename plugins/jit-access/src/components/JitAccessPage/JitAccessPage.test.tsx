@@ -1,7 +1,7 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
-import { accounts, fakeApi, owner, viewer } from '../../testing/fixtures';
+import { accounts, fakeApi, owner, viewer } from '../../__testUtils__/fixtures';
 import { JitTabs } from './JitAccessPage';
 
 describe('JitTabs', () => {

@@ -1,7 +1,7 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
-import { fakeApi, pendingRequest } from '../../testing/fixtures';
+import { fakeApi, pendingRequest } from '../../__testUtils__/fixtures';
 import { RequestActions } from './RequestActions';
 
 describe('RequestActions', () => {

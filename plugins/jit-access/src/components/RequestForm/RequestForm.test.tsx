@@ -1,7 +1,7 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
-import { accounts, fakeApi } from '../../testing/fixtures';
+import { accounts, fakeApi } from '../../__testUtils__/fixtures';
 import { RequestFormBody } from './RequestForm';
 
 async function renderForm(data = accounts) {

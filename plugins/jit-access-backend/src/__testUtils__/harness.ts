@@ -1,0 +1,192 @@
+/*
+ * Test harness: the plugin's real router, services, store (on a test
+ * database), default permission policy and rules, and Identity Center
+ * gateway (against the emulator), with the catalog of SPEC §6 in Backstage's
+ * catalog service mock and demo users authenticated by mock tokens.
+ *
+ * Permission decisions run the real JitAccessDefaultPolicy; conditional
+ * decisions are applied with the plugin's real rules and getResources, as the
+ * permission backend would do over HTTP.
+ */
+import {
+  BackstageCredentials,
+  PermissionsService,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { mockCredentials, mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import { Entity } from '@backstage/catalog-model';
+import {
+  AuthorizeResult,
+  PermissionCriteria,
+  PermissionCondition,
+  PolicyDecision,
+} from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  demoSeed,
+  IdentityCenterEmulator,
+  startIdentityCenterEmulator,
+} from '@jit-access/identity-center-emulator';
+import express from 'express';
+import { Knex } from 'knex';
+import request from 'supertest';
+import { DatabaseJitStore } from '../database';
+import { SdkIdentityCenterGateway } from '../identity-center';
+import { JitAccessDefaultPolicy } from '../policy/JitAccessDefaultPolicy';
+import { JitRequestResource, jitRequestRules } from '../permissions/rules';
+import { createJitAccess } from '../service/createJitAccess';
+import { createRouter } from '../service/router';
+
+export const MEMBERSHIPS: Record<string, string[]> = {
+  alice: [],
+  bob: ['team-alpha'],
+  frank: ['team-beta'],
+  erin: ['approvers'],
+  carol: ['platform-admins'],
+  dave: ['sso-admins'],
+};
+
+function user(name: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name, namespace: 'default' },
+    spec: { profile: { displayName: name[0].toUpperCase() + name.slice(1), email: `${name}@example.com` }, memberOf: MEMBERSHIPS[name] },
+    relations: MEMBERSHIPS[name].map(g => ({ type: 'memberOf', targetRef: `group:default/${g}` })),
+  };
+}
+
+function account(name: string, id: string, owner: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: { name, namespace: 'default', annotations: { 'amazonaws.com/account-id': id } },
+    spec: { type: 'aws-account', owner },
+    relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
+  };
+}
+
+export const ENTITIES: Entity[] = [
+  ...Object.keys(MEMBERSHIPS).map(user),
+  account('sandbox', '111111111111', 'team-alpha'),
+  account('production', '222222222222', 'team-beta'),
+  account('orphan', '333333333333', 'legacy'),
+];
+
+const userInfo: UserInfoService = {
+  async getUserInfo(credentials: BackstageCredentials) {
+    const principal = credentials.principal as { type: string; userEntityRef?: string };
+    if (principal.type !== 'user' || !principal.userEntityRef) throw new Error('not a user');
+    const name = principal.userEntityRef.split('/')[1];
+    return {
+      userEntityRef: principal.userEntityRef,
+      ownershipEntityRefs: [principal.userEntityRef, ...(MEMBERSHIPS[name] ?? []).map(g => `group:default/${g}`)],
+    };
+  },
+};
+
+const rulesByName = new Map(Object.values(jitRequestRules).map(r => [r.name, r]));
+
+function evaluate(c: PermissionCriteria<PermissionCondition>, resource: JitRequestResource): boolean {
+  if ('anyOf' in c) return c.anyOf.some(x => evaluate(x, resource));
+  if ('allOf' in c) return c.allOf.every(x => evaluate(x, resource));
+  if ('not' in c) return !evaluate(c.not, resource);
+  const rule = rulesByName.get(c.rule);
+  if (!rule) throw new Error(`unknown rule ${c.rule}`);
+  return rule.apply(resource, c.params as any);
+}
+
+export async function createHarness(knex: Knex) {
+  const emulator: IdentityCenterEmulator = await startIdentityCenterEmulator({ timing: { assignmentDelayMs: 20 } });
+  const seed = demoSeed();
+  const config = new ConfigReader({
+    jitAccess: {
+      identityCenter: { region: 'us-east-1', instanceArn: seed.instanceArn, identityStoreId: seed.identityStoreId, endpoint: emulator.url },
+      roles: {
+        approverGroups: ['group:default/approvers'],
+        adminGroups: ['group:default/platform-admins'],
+        ssoAdminGroups: ['group:default/sso-admins'],
+      },
+      accounts: [
+        { accountId: '111111111111', name: 'sandbox', permissionSets: ['ReadOnlyAccess', 'PowerUserAccess'], customPolicyAllowed: true },
+        { accountId: '222222222222', name: 'production', permissionSets: ['ReadOnlyAccess', 'AdministratorAccess'], customPolicyAllowed: true },
+        { accountId: '333333333333', name: 'orphan', permissionSets: ['ReadOnlyAccess'] },
+      ],
+    },
+  });
+  const store = await DatabaseJitStore.forTest(knex);
+  const gateway = new SdkIdentityCenterGateway({
+    region: 'us-east-1',
+    instanceArn: seed.instanceArn,
+    identityStoreId: seed.identityStoreId,
+    endpoint: emulator.url,
+    credentials: async () => ({ accessKeyId: 'x', secretAccessKey: 'x' }),
+    pollIntervalMs: 20,
+  });
+  const policy = new JitAccessDefaultPolicy(
+    { approverGroups: ['group:default/approvers'], adminGroups: ['group:default/platform-admins'], ssoAdminGroups: ['group:default/sso-admins'] },
+    userInfo,
+  );
+  let getResources: (ids: string[]) => Promise<Array<JitRequestResource | undefined>> = async () => [];
+  const permissions: PermissionsService = {
+    async authorize(requests: any[], opts: { credentials: BackstageCredentials }) {
+      return Promise.all(
+        requests.map(async r => {
+          const d: PolicyDecision = await policy.handle({ permission: r.permission } as any, { credentials: opts.credentials } as any);
+          if (d.result !== AuthorizeResult.CONDITIONAL) return { result: d.result };
+          const [resource] = await getResources([r.resourceRef]);
+          return { result: resource && evaluate(d.conditions, resource) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+        }),
+      ) as any;
+    },
+    async authorizeConditional() {
+      throw new Error('not used by the plugin');
+    },
+  };
+  const jit = createJitAccess({
+    config,
+    logger: mockServices.logger.mock(),
+    store,
+    catalog: catalogServiceMock({ entities: ENTITIES }),
+    auth: mockServices.auth(),
+    permissions,
+    gateway,
+  });
+  getResources = jit.getResources;
+  await jit.configService.sync();
+  await jit.configService.seedConfiguredAccounts(jit.jitConfig.accounts);
+
+  const app = express()
+    .use(
+      await createRouter({
+        httpAuth: mockServices.httpAuth(),
+        userInfo,
+        service: jit.service,
+        configService: jit.configService,
+      }),
+    )
+    .use(mockErrorHandler());
+
+  const as = (name: string) => ({
+    get: (path: string) => request(app).get(path).set('Authorization', mockCredentials.user.header(`user:default/${name}`)),
+    post: (path: string, body: object = {}) =>
+      request(app).post(path).set('Authorization', mockCredentials.user.header(`user:default/${name}`)).send(body),
+    put: (path: string, body: object = {}) =>
+      request(app).put(path).set('Authorization', mockCredentials.user.header(`user:default/${name}`)).send(body),
+  });
+  const arnOf = async (name: string) => (await store.listPermissionSets()).find(p => p.name === name)!.arn;
+
+  return {
+    app,
+    as,
+    store,
+    jit,
+    emulator,
+    arnOf,
+    async close() {
+      gateway.destroy();
+      await emulator.close();
+    },
+  };
+}

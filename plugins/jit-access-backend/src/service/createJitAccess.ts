@@ -1,0 +1,84 @@
+import {
+  AuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { Config } from '@backstage/config';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { randomUUID } from 'node:crypto';
+import type { JitStore } from '../database';
+import { IdentityCenterGateway, SdkIdentityCenterGateway } from '../identity-center';
+import type { JitRequestResource } from '../permissions/rules';
+import { AccountDirectory } from './AccountDirectory';
+import { readJitAccessConfig } from './config';
+import { ConfigService } from './ConfigService';
+import { JitAccessService } from './JitAccessService';
+import { JitAuthorizer } from './JitAuthorizer';
+import { LifecycleEngine } from './LifecycleEngine';
+
+/**
+ * Builds the services of the plugin from its dependencies: one place for the
+ * wiring, used by the plugin and by tests that drive the real router.
+ */
+export function createJitAccess(options: {
+  config: Config;
+  logger: LoggerService;
+  store: JitStore;
+  catalog: CatalogService;
+  auth: AuthService;
+  permissions: PermissionsService;
+  gateway?: IdentityCenterGateway;
+  workerId?: string;
+}) {
+  const { config, logger, store } = options;
+  const jitConfig = readJitAccessConfig(config);
+  const directory = new AccountDirectory(options.catalog, options.auth);
+  const authorizer = new JitAuthorizer(options.permissions, jitConfig.roles);
+  const gateway = options.gateway ?? SdkIdentityCenterGateway.fromConfig(config, { logger });
+  const engine = new LifecycleEngine({
+    store,
+    gateway,
+    directory,
+    logger: logger.child({ component: 'lifecycle' }),
+    pendingTimeoutMinutes: async () =>
+      (await store.getSettings(jitConfig.settingsDefaults)).pendingTimeoutMinutes,
+    workerId: options.workerId ?? randomUUID(),
+  });
+  const service = new JitAccessService({
+    store,
+    directory,
+    authorizer,
+    settingsDefaults: jitConfig.settingsDefaults,
+    logger,
+    // Approval provisions at once, not at the next scheduler tick.
+    triggerWork: id => {
+      engine.process(id).catch(e => logger.error(`Lifecycle of ${id}: ${e}`));
+    },
+  });
+  const configService = new ConfigService({
+    store,
+    directory,
+    authorizer,
+    gateway,
+    settingsDefaults: jitConfig.settingsDefaults,
+    logger,
+  });
+
+  /** What permission rules see of requests (for conditional decisions). */
+  const getResources = async (ids: string[]): Promise<Array<JitRequestResource | undefined>> =>
+    Promise.all(
+      ids.map(async id => {
+        const r = await store.getRequest(id);
+        if (!r) return undefined;
+        const account = await store.getAccount(r.accountId);
+        return {
+          id: r.id,
+          requester: r.requester,
+          accountId: r.accountId,
+          accountOwners: account ? await directory.ownersOf(account) : [],
+        };
+      }),
+    );
+
+  return { jitConfig, directory, authorizer, gateway, engine, service, configService, getResources };
+}
