@@ -180,6 +180,7 @@ export async function createHarness(knex: Knex) {
   return {
     app,
     as,
+    knex,
     store,
     jit,
     emulator,

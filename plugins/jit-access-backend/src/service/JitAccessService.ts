@@ -254,14 +254,16 @@ export class JitAccessService {
     // Refuse what nobody could approve: an account needs at least one owner
     // who is a person other than the requester (SPEC §3, seed "stuck in pending").
     const owners = await directory.ownersOf(account);
-    const ownerPeople = (await directory.peopleOf(owners)).filter(
-      p => p.entityRef !== caller.userEntityRef,
-    );
+    const allOwnerPeople = await directory.peopleOf(owners);
+    const ownerPeople = allOwnerPeople.filter(p => p.entityRef !== caller.userEntityRef);
     let warning: string | undefined;
     if (!ownerPeople.length) {
-      const why = owners.length
-        ? `its owners (${owners.join(', ')}) have no members other than you`
-        : 'it has no owner in the catalog and no owners assigned';
+      let why = 'it has no owner in the catalog and no owners assigned';
+      if (owners.length) {
+        why = allOwnerPeople.length
+          ? `you are its only owner (${owners.join(', ')}), and nobody approves their own request`
+          : `its owners (${owners.join(', ')}) have no members`;
+      }
       const message = `Nobody can approve requests for account ${account.name} (${account.accountId}): ${why}. Ask a JIT Access admin to assign owners (config page → Manage owners).`;
       if (!settings.allowRequestsWithoutApprover) {
         throw new InputError(`accountId: ${message}`);

@@ -1,0 +1,158 @@
+/*
+ * The rules of the seed page, each a named test, through the real router on
+ * SQLite and PostgreSQL (see __testUtils__/harness.ts).
+ */
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { createHarness } from '../__testUtils__/harness';
+
+jest.setTimeout(120_000);
+
+const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+
+describe.each(databases.eachSupportedId())('approval rules (%s)', id => {
+  let h: Awaited<ReturnType<typeof createHarness>>;
+  beforeAll(async () => {
+    h = await createHarness(await databases.init(id));
+  });
+  afterAll(async () => {
+    await h.close();
+  });
+
+  const standard = async (over: object = {}) => {
+    const res = await h.as('alice').post('/requests', {
+      accountId: '111111111111',
+      permissionSetArn: await h.arnOf('ReadOnlyAccess'),
+      durationMinutes: 30,
+      reason: 'rules',
+      ...over,
+    });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  };
+  const count = async () => Number((await h.knex('jit_requests').count({ n: '*' }))[0].n);
+
+  it('two approvers at the same moment: exactly one transition, the other gets 409', async () => {
+    const reqId = await standard();
+    const [a, b] = await Promise.all([
+      h.as('bob').post(`/requests/${reqId}/approve`, {}),
+      h.as('carol').post(`/requests/${reqId}/approve`, {}),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const events = (await h.store.getEvents(reqId)).filter(e => e.type.startsWith('approved'));
+    expect(events).toHaveLength(1);
+    const [step] = await h.store.getSteps(reqId);
+    expect(step.decidedBy).toBe(events[0].actor);
+  });
+
+  it('approve and cancel at the same moment: one wins, the other gets 409', async () => {
+    const reqId = await standard();
+    const [approve, cancel] = await Promise.all([
+      h.as('bob').post(`/requests/${reqId}/approve`, {}),
+      h.as('alice').post(`/requests/${reqId}/cancel`, {}),
+    ]);
+    expect([approve.status, cancel.status].sort()).toEqual([200, 409]);
+    const decisive = (await h.store.getEvents(reqId)).filter(e => e.type !== 'created' && e.fromStatus === 'pending');
+    expect(decisive).toHaveLength(1);
+  });
+
+  it('effective duration = min(requested, permission set session duration)', async () => {
+    const reqId = await standard({ durationMinutes: 240 });
+    const r = (await h.as('alice').get(`/requests/${reqId}`)).body;
+    expect(r).toMatchObject({ requestedDurationMinutes: 240, effectiveDurationMinutes: 60, durationCause: 'permission-set-session' });
+  });
+
+  it('an account nobody can approve is refused at submission with the reason, and nothing is written', async () => {
+    const before = await count();
+    const res = await h.as('alice').post('/requests', {
+      accountId: '333333333333',
+      permissionSetArn: await h.arnOf('ReadOnlyAccess'),
+      durationMinutes: 30,
+      reason: 'x',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe(
+      'accountId: Nobody can approve requests for account orphan (333333333333): its owners (group:default/legacy) have no members. Ask a JIT Access admin to assign owners (config page → Manage owners).',
+    );
+    expect(await count()).toBe(before);
+  });
+
+  it('the rejection comment and who rejected reach the requester', async () => {
+    const reqId = await standard();
+    expect((await h.as('bob').post(`/requests/${reqId}/reject`, { comment: 'Use ReadOnly on staging' })).status).toBe(200);
+    const r = (await h.as('alice').get(`/requests/${reqId}`)).body;
+    expect(r.status).toBe('rejected');
+    expect(r.steps[0]).toMatchObject({ status: 'rejected', decidedBy: 'user:default/bob', decidedByName: 'Bob', comment: 'Use ReadOnly on staging' });
+  });
+
+  it('a rejection comment is required when configured', async () => {
+    const settings = (await h.as('carol').get('/config/settings')).body;
+    expect((await h.as('carol').put('/config/settings', { ...settings, requireRejectionComment: true })).status).toBe(200);
+    try {
+      const reqId = await standard();
+      const res = await h.as('bob').post(`/requests/${reqId}/reject`, {});
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe('comment: a rejection comment is required');
+      expect((await h.store.getRequest(reqId))!.status).toBe('pending');
+    } finally {
+      await h.as('carol').put('/config/settings', settings);
+    }
+  });
+
+  it('the requester can cancel a pending request', async () => {
+    const reqId = await standard();
+    const res = await h.as('alice').post(`/requests/${reqId}/cancel`, {});
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('cancelled');
+    expect(res.body.events.map((e: { type: string }) => e.type)).toEqual(['created', 'cancelled']);
+  });
+
+  it('pending requests time out after the configured period', async () => {
+    const reqId = await standard();
+    await h.knex('jit_requests').where({ id: reqId }).update({ created_at: Date.now() - 4 * 24 * 3600_000 });
+    await h.jit.engine.runDue();
+    const r = await h.store.getRequest(reqId);
+    expect(r!.status).toBe('timed_out');
+    expect(r!.statusReason).toBe('No decision within 4320 minutes');
+  });
+
+  it('risk-tiered permission sets need the same two levels as custom policies', async () => {
+    const admin = await h.arnOf('AdministratorAccess');
+    expect((await h.as('erin').put(`/config/permission-sets/${encodeURIComponent(admin)}`, { requiresTwoLevels: true })).status).toBe(403);
+    expect((await h.as('carol').put(`/config/permission-sets/${encodeURIComponent(admin)}`, { requiresTwoLevels: true })).status).toBe(200);
+    const created = await h.as('alice').post('/requests', {
+      accountId: '222222222222',
+      permissionSetArn: admin,
+      durationMinutes: 60,
+      reason: 'incident',
+    });
+    expect(created.body.requiredSteps).toBe(2);
+    expect(created.body.steps.map((s: { approverKind: string }) => s.approverKind)).toEqual(['owner', 'admin']);
+    expect((await h.as('carol').post(`/requests/${created.body.id}/approve`, {})).status).toBe(403); // step 1 is the owner's
+    expect((await h.as('frank').post(`/requests/${created.body.id}/approve`, {})).status).toBe(200);
+    const final = await h.as('dave').post(`/requests/${created.body.id}/approve`, {});
+    expect(final.status).toBe(200);
+    expect(final.body.steps.map((s: { decidedBy: string }) => s.decidedBy)).toEqual(['user:default/frank', 'user:default/dave']);
+  });
+
+  it('config endpoints: 403 for non-admins, 400 naming the field, nothing written', async () => {
+    expect((await h.as('erin').get('/config/accounts')).status).toBe(403);
+    const bad = await h.as('carol').put('/config/accounts/111111111111', { assignedOwners: ['bob'] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^assignedOwners\.0: must be user:<ns>\/<name> or group:<ns>\/<name>/);
+    expect((await h.store.getAccount('111111111111'))!.assignedOwners).toEqual([]);
+  });
+
+  it('an admin assigning an owner makes the orphan account approvable and flags disappear', async () => {
+    const flagged = (await h.as('carol').get('/config/accounts')).body.items.find((a: { accountId: string }) => a.accountId === '333333333333');
+    expect(flagged.hasApprover).toBe(false);
+    const res = await h.as('carol').put('/config/accounts/333333333333', { assignedOwners: ['user:default/erin'] });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ hasApprover: true, approverNames: ['Erin'] });
+    expect((await h.as('alice').post('/requests', {
+      accountId: '333333333333',
+      permissionSetArn: await h.arnOf('ReadOnlyAccess'),
+      durationMinutes: 30,
+      reason: 'now approvable',
+    })).status).toBe(201);
+  });
+});
