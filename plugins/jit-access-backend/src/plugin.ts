@@ -3,6 +3,7 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { jitAccessPermissions } from '@jit-access/plugin-jit-access-common';
 import { DatabaseJitStore } from './database';
 import { jitRequestResourceRef, jitRequestRules } from './permissions/rules';
@@ -31,6 +32,7 @@ export const jitAccessPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { logger, scheduler } = deps;
@@ -42,6 +44,7 @@ export const jitAccessPlugin = createBackendPlugin({
           catalog: deps.catalog,
           auth: deps.auth,
           permissions: deps.permissions,
+          notifications: deps.notifications,
         });
 
         deps.permissionsRegistry.addResourceType({

@@ -37,6 +37,7 @@ import { JitAccessDefaultPolicy } from '../policy/JitAccessDefaultPolicy';
 import { JitRequestResource, jitRequestRules } from '../permissions/rules';
 import { createJitAccess } from '../service/createJitAccess';
 import { createRouter } from '../service/router';
+import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 
 export const MEMBERSHIPS: Record<string, string[]> = {
   alice: [],
@@ -144,7 +145,9 @@ export async function createHarness(knex: Knex) {
       throw new Error('not used by the plugin');
     },
   };
+  const sent: NotificationSendOptions[] = [];
   const jit = createJitAccess({
+    notifications: { send: async n => void sent.push(n) },
     config,
     logger: mockServices.logger.mock(),
     store,
@@ -181,6 +184,7 @@ export async function createHarness(knex: Knex) {
     app,
     as,
     knex,
+    sent,
     store,
     jit,
     emulator,

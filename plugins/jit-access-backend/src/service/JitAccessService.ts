@@ -43,6 +43,7 @@ import type {
 } from '../database';
 import { AccountDirectory, Person, toApprover } from './AccountDirectory';
 import { JitAuthorizer } from './JitAuthorizer';
+import type { JitNotifier } from './JitNotifier';
 import { Caller } from './types';
 
 /** Called after a decision that may need Identity Center work right away. */
@@ -60,6 +61,7 @@ export class JitAccessService {
   constructor(
     private readonly deps: {
       store: JitStore;
+      notifier?: JitNotifier;
       directory: AccountDirectory;
       authorizer: JitAuthorizer;
       settingsDefaults: JitSettings;
@@ -302,6 +304,7 @@ export class JitAccessService {
       status: i === 0 ? 'pending' : 'waiting',
     }));
     await store.createRequest({ request, steps, actor: caller.userEntityRef });
+    this.deps.notifier?.notify(request.id, 'created');
     this.deps.logger.info(
       `Request ${request.id} by ${request.requester} for ${request.accountId} (${request.permissionSetName ?? 'custom policy'})`,
     );
@@ -602,6 +605,7 @@ export class JitAccessService {
         `Request '${id}' changed while you decided it; reload to see its current state`,
       );
     }
+    this.deps.notifier?.notify(id, action === 'reject' ? 'rejected' : `approved-step-${step}`);
     if (action === 'approve' && last) this.deps.triggerWork(id);
     return this.getRequest(caller, id);
   }

@@ -3,6 +3,7 @@ import { JIT_MANAGED_TAG_KEY } from '@jit-access/plugin-jit-access-common';
 import type { EndReason, JitStore, StoredRequest } from '../database';
 import { IdentityCenterError, IdentityCenterGateway } from '../identity-center';
 import { AccountDirectory } from './AccountDirectory';
+import type { JitNotifier } from './JitNotifier';
 import { SYSTEM_ACTOR } from './types';
 
 const END_STATUS: Record<EndReason, 'expired' | 'revoked' | 'ended'> = {
@@ -34,6 +35,7 @@ export class LifecycleEngine {
   constructor(
     private readonly deps: {
       store: JitStore;
+      notifier?: JitNotifier;
       gateway: IdentityCenterGateway;
       directory: AccountDirectory;
       logger: LoggerService;
@@ -180,6 +182,7 @@ export class LifecycleEngine {
         event: { actor: SYSTEM_ACTOR, type: 'activated' },
         now,
       });
+      this.deps.notifier?.notify(r.id, 'activated');
     } catch (e) {
       await this.recordFailure(r, 'provisioning', e);
     }
@@ -267,6 +270,7 @@ export class LifecycleEngine {
         event: { actor: SYSTEM_ACTOR, type: 'ended' },
         now,
       });
+      this.deps.notifier?.notify(r.id, 'ended');
     } catch (e) {
       await this.recordFailure(r, 'ending', e);
     }
@@ -296,6 +300,7 @@ export class LifecycleEngine {
         event: { actor: SYSTEM_ACTOR, type: 'failed', comment: message },
         now: this.now(),
       });
+      this.deps.notifier?.notify(r.id, 'failed');
       return;
     }
     const delay = Math.min(5 * 60_000, 2_000 * 2 ** Math.min(attempts, 8));

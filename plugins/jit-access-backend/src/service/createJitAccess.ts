@@ -14,7 +14,9 @@ import { readJitAccessConfig } from './config';
 import { ConfigService } from './ConfigService';
 import { JitAccessService } from './JitAccessService';
 import { JitAuthorizer } from './JitAuthorizer';
+import { JitNotifier } from './JitNotifier';
 import { LifecycleEngine } from './LifecycleEngine';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
 
 /**
  * Builds the services of the plugin from its dependencies: one place for the
@@ -28,6 +30,7 @@ export function createJitAccess(options: {
   auth: AuthService;
   permissions: PermissionsService;
   gateway?: IdentityCenterGateway;
+  notifications?: NotificationService;
   workerId?: string;
 }) {
   const { config, logger, store } = options;
@@ -35,8 +38,16 @@ export function createJitAccess(options: {
   const directory = new AccountDirectory(options.catalog, options.auth);
   const authorizer = new JitAuthorizer(options.permissions, jitConfig.roles);
   const gateway = options.gateway ?? SdkIdentityCenterGateway.fromConfig(config, { logger });
+  const notifier = new JitNotifier({
+    notifications: options.notifications,
+    store,
+    directory,
+    adminGroupRefs: authorizer.adminGroupRefs(),
+    logger,
+  });
   const engine = new LifecycleEngine({
     store,
+    notifier,
     gateway,
     directory,
     logger: logger.child({ component: 'lifecycle' }),
@@ -46,6 +57,7 @@ export function createJitAccess(options: {
   });
   const service = new JitAccessService({
     store,
+    notifier,
     directory,
     authorizer,
     settingsDefaults: jitConfig.settingsDefaults,

@@ -1,0 +1,118 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import type { NotificationService } from '@backstage/plugin-notifications-node';
+import { formatMinutes } from '@jit-access/plugin-jit-access-common';
+import type { JitStore, StoredRequest } from '../database';
+import { AccountDirectory } from './AccountDirectory';
+
+/** Where the frontend shows a request (the page's default mount point). */
+const link = (id: string) => `/jit-access/requests/${encodeURIComponent(id)}`;
+
+/**
+ * Tells people what needs them, through Backstage's notifications service:
+ * the approvers of the current step when a request needs them (step 2 goes
+ * to Admins and SSO Admins only), the requester on rejection, activation,
+ * failure and end. Sending never blocks or fails a transition: errors are
+ * logged. Routing to Slack or email is the notifications backend's job
+ * (notification processors).
+ */
+export class JitNotifier {
+  constructor(
+    private readonly deps: {
+      notifications?: NotificationService;
+      store: JitStore;
+      directory: AccountDirectory;
+      adminGroupRefs: string[];
+      logger: LoggerService;
+    },
+  ) {}
+
+  /** Called after a transition has been committed. */
+  notify(requestId: string, event: string): void {
+    if (!this.deps.notifications) return;
+    this.send(requestId, event).catch(e =>
+      this.deps.logger.warn(`Notification for ${requestId} (${event}) failed: ${e}`),
+    );
+  }
+
+  private async send(requestId: string, event: string) {
+    const { store } = this.deps;
+    const r = await store.getRequest(requestId);
+    if (!r) return;
+    const what = `${r.permissionSetName ?? 'a custom policy'} on ${r.accountName}`;
+    const requester = (await this.deps.directory.user(r.requester))?.name ?? r.requester;
+    switch (event) {
+      case 'created':
+      case 'approved-step-1': {
+        if (r.status !== 'pending') return;
+        const steps = await store.getSteps(r.id);
+        const step = steps.find(s => s.step === r.currentStep);
+        if (!step) return;
+        const account = await store.getAccount(r.accountId);
+        const owners = account ? await this.deps.directory.ownersOf(account) : [];
+        const recipients = [
+          ...(step.approverKind !== 'admin' ? owners : []),
+          ...(step.approverKind !== 'owner' ? this.deps.adminGroupRefs : []),
+        ];
+        const exclude = [r.requester, ...steps.filter(s => s.decidedBy).map(s => s.decidedBy!)];
+        await this.post(recipients, exclude, r, {
+          title: `${r.id}: ${requester} requests ${what}`,
+          description: `${r.requiredSteps > 1 ? `Step ${step.step} of ${r.requiredSteps} needs you. ` : ''}${formatMinutes(r.effectiveDurationMinutes)}. Reason: ${r.reason}`,
+          severity: 'high',
+        });
+        return;
+      }
+      case 'rejected': {
+        const step = (await store.getSteps(r.id)).find(s => s.status === 'rejected');
+        const by = step?.decidedBy ? (await this.deps.directory.user(step.decidedBy))?.name ?? step.decidedBy : 'an approver';
+        await this.post([r.requester], [], r, {
+          title: `${r.id} was rejected by ${by}`,
+          description: step?.comment ? `“${step.comment}”` : 'No comment was given.',
+          severity: 'normal',
+        });
+        return;
+      }
+      case 'activated':
+        await this.post([r.requester], [], r, {
+          title: `${r.id}: your access to ${what} is active`,
+          description: `Until ${r.expiresAt ? new Date(r.expiresAt).toUTCString() : 'the end of the session'}.`,
+          severity: 'normal',
+        });
+        return;
+      case 'failed':
+        await this.post([r.requester, ...this.deps.adminGroupRefs], [], r, {
+          title: `${r.id}: Identity Center could not grant ${what}`,
+          description: r.statusReason ?? 'Unknown error',
+          severity: 'critical',
+        });
+        return;
+      case 'ended':
+        await this.post([r.requester], [], r, {
+          title: `${r.id}: your access to ${what} has ${endedWord(r)}`,
+          description: 'The assignment was removed from Identity Center.',
+          severity: 'low',
+        });
+        return;
+      default:
+        return;
+    }
+  }
+
+  private async post(
+    to: string[],
+    exclude: string[],
+    r: StoredRequest,
+    p: { title: string; description: string; severity: 'critical' | 'high' | 'normal' | 'low' },
+  ) {
+    if (!to.length) return;
+    await this.deps.notifications!.send({
+      recipients: { type: 'entity', entityRef: [...new Set(to)], excludeEntityRef: exclude },
+      payload: { ...p, link: link(r.id), topic: `jit-access:${r.id}`, scope: `jit-access:${r.id}` },
+    });
+  }
+}
+
+function endedWord(r: StoredRequest) {
+  if (r.status === 'revoked') return 'been revoked';
+  if (r.status === 'ended') return 'ended';
+  return 'expired';
+}
