@@ -89,6 +89,10 @@ try {
   console.error('--- portal output (last 80 lines) ---');
   console.error(log.join('').split('\n').slice(-80).join('\n'));
 } finally {
+  if (process.env.JIT_E2E_LOG) {
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(process.env.JIT_E2E_LOG, log.join(''));
+  }
   stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -90,7 +90,7 @@ test('an invalid custom policy is refused with its line and column', async () =>
     reason: 'x',
   });
   assert.equal(res.status, 400);
-  assert.match(res.body.error.message, /customPolicy: Statement\[0\]: missing "Resource" \(or "NotResource"\) \(line 1, column 40\)/);
+  assert.match(res.body.error.message, /customPolicy: Statement\[0\]: missing "Resource" \(or "NotResource"\) \(line 1, column 41\)/);
 });
 
 test('POST /policies/validate explains every problem with its position', async () => {
