@@ -93,6 +93,18 @@ export const jitAccessPlugin = createBackendPlugin({
           fn: syncAndSeed,
         });
 
+        // Drift between Identity Center and our records, repaired by one replica.
+        await scheduler.scheduleTask({
+          id: 'jit-access-reconciler',
+          frequency: { minutes: 10 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 1 },
+          scope: 'global',
+          fn: async () => {
+            await jit.reconciler.run();
+          },
+        });
+
         // Each replica looks for due work; leases make one of them act.
         await scheduler.scheduleTask({
           id: 'jit-access-lifecycle',

@@ -380,6 +380,32 @@ export class DatabaseJitStore implements JitStore {
     return n > 0;
   }
 
+  async appendEvent(
+    requestId: string,
+    event: { actor: string; type: string; comment?: string },
+    now: number,
+  ): Promise<void> {
+    await this.db<DbEventRow>(TABLE_EVENTS).insert({
+      request_id: requestId,
+      actor: event.actor,
+      at: now,
+      type: event.type,
+      from_status: null,
+      to_status: null,
+      comment: event.comment ?? null,
+    });
+  }
+
+  async listByStatus(
+    statuses: RequestStatus[],
+    options?: { endedAfter?: number; limit?: number },
+  ): Promise<StoredRequest[]> {
+    const q = this.db<DbRequestRow>(TABLE_REQUESTS).whereIn('status', statuses);
+    if (options?.endedAfter !== undefined) q.where('ended_at', '>=', options.endedAfter);
+    const rows = await q.orderBy('created_at').limit(options?.limit ?? 10_000);
+    return rows.map(mapRequest);
+  }
+
   // --------------------------------------------------------------- lifecycle
 
   async findDueRequests(

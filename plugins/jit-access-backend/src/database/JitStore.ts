@@ -132,6 +132,11 @@ export interface JitStore {
   /** Updates bookkeeping without a status change, guarded by status. */
   patchRequest(id: string, status: RequestStatus, patch: RequestPatch): Promise<boolean>;
 
+  /** Appends an event without a status change (e.g. a reconciler repair). */
+  appendEvent(requestId: string, event: { actor: string; type: string; comment?: string }, now: number): Promise<void>;
+  /** Requests in these statuses, oldest first (for the reconciler). */
+  listByStatus(statuses: RequestStatus[], options?: { endedAfter?: number; limit?: number }): Promise<StoredRequest[]>;
+
   // lifecycle
   /** Ids of requests with lifecycle work due at `now`. */
   findDueRequests(

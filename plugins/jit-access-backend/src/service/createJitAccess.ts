@@ -16,6 +16,7 @@ import { JitAccessService } from './JitAccessService';
 import { JitAuthorizer } from './JitAuthorizer';
 import { JitNotifier } from './JitNotifier';
 import { LifecycleEngine } from './LifecycleEngine';
+import { Reconciler } from './Reconciler';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 
 /**
@@ -92,5 +93,7 @@ export function createJitAccess(options: {
       }),
     );
 
-  return { jitConfig, directory, authorizer, gateway, engine, service, configService, getResources };
+  const reconciler = new Reconciler({ store, gateway, logger: logger.child({ component: 'reconciler' }) });
+
+  return { jitConfig, directory, authorizer, gateway, engine, reconciler, service, configService, getResources };
 }
