@@ -5,8 +5,9 @@
  */
 import { validatePolicy } from './validatePolicy';
 
-const stmt = (stmt: object | string) =>
-  `{"Version":"2012-10-17","Statement":${typeof stmt === 'string' ? stmt : JSON.stringify(stmt)}}`;
+/** A 2012-10-17 policy around one statement (object) or a raw Statement value (string). */
+const stmt = (statement: object | string) =>
+  `{"Version":"2012-10-17","Statement":${typeof statement === 'string' ? statement : JSON.stringify(statement)}}`;
 const ok = { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' };
 
 type Row = [name: string, policy: string, rules: string[], position?: [number, number]];
