@@ -67,6 +67,7 @@ export type { EffectiveDuration } from './durations';
 export {
   IllegalTransitionError,
   REQUEST_TRANSITIONS,
+  assertTransition,
   canTransition,
   isTerminal,
   nextStatus,

@@ -1,4 +1,4 @@
-import { IllegalTransitionError, REQUEST_TRANSITIONS, isTerminal, nextStatus } from './lifecycle';
+import { IllegalTransitionError, REQUEST_TRANSITIONS, assertTransition, isTerminal, nextStatus } from './lifecycle';
 
 describe('request lifecycle', () => {
   it('walks the happy path of a custom request', () => {
@@ -16,6 +16,11 @@ describe('request lifecycle', () => {
     expect(() => nextStatus('active', 'approve-final')).toThrow(IllegalTransitionError);
     expect(() => nextStatus('rejected', 'cancel')).toThrow('A rejected request cannot cancel');
     expect(() => nextStatus('provisioning', 'cancel')).toThrow(IllegalTransitionError);
+  });
+
+  it('a state change that no event makes is refused', () => {
+    expect(() => assertTransition('pending', 'active')).toThrow('A pending request cannot become active');
+    expect(() => assertTransition('provisioning', 'active')).not.toThrow();
   });
 
   it('nothing leaves a terminal status', () => {

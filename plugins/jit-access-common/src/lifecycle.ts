@@ -52,8 +52,9 @@ export const REQUEST_TRANSITIONS: readonly RequestTransition[] = [
 /** Thrown for a transition the lifecycle does not have. @public */
 export class IllegalTransitionError extends Error {
   readonly name = 'IllegalTransitionError';
-  constructor(readonly from: RequestStatus, readonly event: RequestEventName) {
-    super(`A ${from} request cannot ${event}`);
+  /** @param attempted - the event, or `become <status>` */
+  constructor(readonly from: RequestStatus, readonly attempted: string) {
+    super(`A ${from} request cannot ${attempted}`);
   }
 }
 
@@ -62,6 +63,17 @@ export function nextStatus(from: RequestStatus, event: RequestEventName): Reques
   const t = REQUEST_TRANSITIONS.find(x => x.from === from && x.event === event);
   if (!t) throw new IllegalTransitionError(from, event);
   return t.to;
+}
+
+/**
+ * Throws {@link IllegalTransitionError} unless some event moves `from` to
+ * `to`; the store checks every state change with it.
+ * @public
+ */
+export function assertTransition(from: RequestStatus, to: RequestStatus): void {
+  if (!REQUEST_TRANSITIONS.some(x => x.from === from && x.to === to)) {
+    throw new IllegalTransitionError(from, `become ${to}`);
+  }
 }
 
 /** @public */

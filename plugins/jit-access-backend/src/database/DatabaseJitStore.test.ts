@@ -73,6 +73,22 @@ describe.each(databases.eachSupportedId())('DatabaseJitStore (%s)', (id: TestDat
     expect(events[1].actor).toBe(step.decidedBy);
   });
 
+  it('refuses a transition the lifecycle does not have, and writes nothing', async () => {
+    const { store } = await createStore();
+    await store.createRequest(newRequest('JIT-ILLEG1', 1_700_000_000_000));
+    await expect(
+      store.transition({
+        requestId: 'JIT-ILLEG1',
+        from: 'pending',
+        to: 'active',
+        event: { actor: 'user:default/mallory', type: 'shortcut' },
+        now: 1_700_000_100_000,
+      }),
+    ).rejects.toMatchObject({ name: 'IllegalTransitionError' });
+    expect((await store.getRequest('JIT-ILLEG1'))!.status).toBe('pending');
+    expect((await store.getEvents('JIT-ILLEG1')).map(e => e.type)).toEqual(['created']);
+  });
+
   it('pages with a keyset cursor, newest first, without gaps or repeats', async () => {
     const { store } = await createStore();
     for (let i = 0; i < 7; i++) {

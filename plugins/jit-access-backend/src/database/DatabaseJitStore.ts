@@ -3,6 +3,7 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
+import { assertTransition } from '@jit-access/plugin-jit-access-common';
 import type {
   ApprovalStep,
   ApprovalStepStatus,
@@ -327,6 +328,8 @@ export class DatabaseJitStore implements JitStore {
   }
 
   async transition(t: Transition): Promise<boolean> {
+    // The lifecycle table of -common is the only source of legal moves.
+    assertTransition(t.from, t.to);
     return this.db.transaction(async tx => {
       const where: Record<string, unknown> = {
         id: t.requestId,
