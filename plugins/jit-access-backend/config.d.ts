@@ -78,6 +78,9 @@ export interface Config {
       allowRequestsWithoutApprover?: boolean;
     };
 
+    /** Warn requesters this long before their session ends. Default 10 minutes. */
+    expiryWarning?: HumanDuration | string;
+
     /** How often the lifecycle engine looks for due work. Default 10 seconds. */
     lifecycleFrequency?: HumanDuration | string;
   };

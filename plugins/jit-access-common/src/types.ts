@@ -72,6 +72,8 @@ export interface AccessRequest {
   permissionSetName?: string;
   /** Inline IAM policy of a custom request. */
   customPolicy?: string;
+  /** The active request this one extends; on approval it takes over its session. */
+  extendsRequestId?: string;
   requestedDurationMinutes: number;
   effectiveDurationMinutes: number;
   durationCause: DurationCause;
@@ -95,7 +97,7 @@ export interface AccessRequest {
 }
 
 /** @public */
-export type RequestActionName = 'approve' | 'reject' | 'cancel' | 'revoke' | 'end';
+export type RequestActionName = 'approve' | 'reject' | 'cancel' | 'revoke' | 'end' | 'extend';
 
 /** An action the caller may or may not take, with the reason when not. @public */
 export interface RequestAction {
@@ -183,6 +185,8 @@ export interface CreateRequestBody {
   reason: string;
   ticket?: string;
   startAt?: string;
+  /** Extend this active session of yours (same account and permission set). */
+  extendsRequestId?: string;
 }
 
 /** @public */

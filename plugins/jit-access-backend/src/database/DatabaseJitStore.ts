@@ -221,6 +221,7 @@ export class DatabaseJitStore implements JitStore {
         permission_set_arn: r.permissionSetArn ?? null,
         permission_set_name: r.permissionSetName ?? null,
         custom_policy: r.customPolicy ?? null,
+        extends_request_id: r.extendsRequestId ?? null,
         requested_minutes: r.requestedDurationMinutes,
         effective_minutes: r.effectiveDurationMinutes,
         duration_cause: r.durationCause,
@@ -409,6 +410,23 @@ export class DatabaseJitStore implements JitStore {
     return rows.map(mapRequest);
   }
 
+  async claimExpiryWarnings(before: number, now: number): Promise<StoredRequest[]> {
+    const due = await this.db<DbRequestRow>(TABLE_REQUESTS)
+      .where('status', 'active')
+      .whereNull('warned_at')
+      .where('expires_at', '<=', before)
+      .limit(500);
+    const claimed: StoredRequest[] = [];
+    for (const row of due) {
+      const n = await this.db(TABLE_REQUESTS)
+        .where({ id: row.id, status: 'active' })
+        .whereNull('warned_at')
+        .update({ warned_at: now });
+      if (n > 0) claimed.push(mapRequest(row));
+    }
+    return claimed;
+  }
+
   // --------------------------------------------------------------- lifecycle
 
   async findDueRequests(
@@ -511,6 +529,7 @@ function mapRequest(r: DbRequestRow): StoredRequest {
     permissionSetArn: r.permission_set_arn ?? undefined,
     permissionSetName: r.permission_set_name ?? undefined,
     customPolicy: r.custom_policy ?? undefined,
+    extendsRequestId: r.extends_request_id ?? undefined,
     requestedDurationMinutes: r.requested_minutes,
     effectiveDurationMinutes: r.effective_minutes,
     durationCause: r.duration_cause as DurationCause,
@@ -536,6 +555,7 @@ function mapRequest(r: DbRequestRow): StoredRequest {
     tempPermissionSetArn: r.temp_permission_set_arn ?? undefined,
     attempts: r.attempts,
     nextAttemptAt: toMs(r.next_attempt_at),
+    warnedAt: toMs(r.warned_at),
   };
 }
 

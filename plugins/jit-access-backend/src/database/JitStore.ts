@@ -40,6 +40,8 @@ export interface StoredRequest extends AccessRequest {
   tempPermissionSetArn?: string;
   attempts: number;
   nextAttemptAt?: number;
+  /** When the ending-soon warning went out (epoch ms). */
+  warnedAt?: number;
 }
 
 /** What a new request is stored with. */
@@ -136,6 +138,12 @@ export interface JitStore {
   appendEvent(requestId: string, event: { actor: string; type: string; comment?: string }, now: number): Promise<void>;
   /** Requests in these statuses, oldest first (for the reconciler). */
   listByStatus(statuses: RequestStatus[], options?: { endedAfter?: number; limit?: number }): Promise<StoredRequest[]>;
+
+  /**
+   * Active requests ending before `before` that were not warned yet; marks
+   * them warned in the same statement, so one replica warns once.
+   */
+  claimExpiryWarnings(before: number, now: number): Promise<StoredRequest[]>;
 
   // lifecycle
   /** Ids of requests with lifecycle work due at `now`. */

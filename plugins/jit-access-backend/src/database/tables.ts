@@ -65,6 +65,8 @@ export type DbRequestRow = {
   activated_at: DbBigInt | null;
   expires_at: DbBigInt | null;
   ended_at: DbBigInt | null;
+  extends_request_id: string | null;
+  warned_at: DbBigInt | null;
 };
 
 export type DbStepRow = {

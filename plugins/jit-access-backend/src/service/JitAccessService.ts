@@ -190,13 +190,33 @@ export class JitAccessService {
 
   // ---------------------------------------------------------------- requests
 
-  async createRequest(caller: Caller, body: CreateRequestBody): Promise<RequestDetail> {
+  async createRequest(caller: Caller, input: CreateRequestBody): Promise<RequestDetail> {
+    let body = input;
     const { store, directory, authorizer } = this.deps;
     if (!(await authorizer.isAllowed(caller, jitAccessRequestCreatePermission))) {
       throw new NotAllowedError('You are not allowed to request JIT access');
     }
     const account = await this.requireAccount(body.accountId);
     const settings = await this.settings();
+    if (body.extendsRequestId) {
+      const original = await store.getRequest(body.extendsRequestId);
+      if (!original || original.requester !== caller.userEntityRef) {
+        throw new InputError(`extendsRequestId: '${body.extendsRequestId}' is not a session of yours`);
+      }
+      if (original.status !== 'active') {
+        throw new InputError(`extendsRequestId: ${original.id} is ${original.status}; only active sessions can be extended`);
+      }
+      if (original.kind !== 'standard') {
+        throw new InputError(`extendsRequestId: ${original.id} uses a custom policy; request a new custom policy instead`);
+      }
+      if (original.accountId !== body.accountId) {
+        throw new InputError(`accountId: an extension of ${original.id} must be for account ${original.accountId}`);
+      }
+      if (body.permissionSetArn && body.permissionSetArn !== original.permissionSetArn) {
+        throw new InputError(`permissionSetArn: an extension of ${original.id} must be for ${original.permissionSetName}`);
+      }
+      body = { ...body, permissionSetArn: original.permissionSetArn, customPolicy: undefined };
+    }
 
     let permissionSet: StoredPermissionSet | undefined;
     if (body.permissionSetArn && body.customPolicy) {
@@ -284,6 +304,7 @@ export class JitAccessService {
       permissionSetArn: permissionSet?.arn,
       permissionSetName: permissionSet?.name,
       customPolicy: kind === 'custom' ? body.customPolicy : undefined,
+      extendsRequestId: body.extendsRequestId,
       requestedDurationMinutes: body.durationMinutes,
       effectiveDurationMinutes: duration.minutes,
       durationCause: duration.cause,
@@ -463,7 +484,13 @@ export class JitAccessService {
     else if (!(ctx.mayRevoke && (ctx.isOwner || ctx.isAdmin))) {
       revoke = deny('revoke', 'Only an owner of the account or an Admin/SSO Admin can revoke this session.');
     }
-    return [decision('approve'), decision('reject'), cancel, revoke, end];
+    let extend = allow('extend');
+    if (!mine) extend = deny('extend', 'Only the requester can ask to extend their session.');
+    else if (!live) extend = deny('extend', `The request is ${request.status}; only active sessions can be extended.`);
+    else if (request.kind !== 'standard') {
+      extend = deny('extend', 'Sessions with a custom policy cannot be extended; request a new one.');
+    }
+    return [decision('approve'), decision('reject'), cancel, revoke, end, extend];
   }
 
   async listRequests(

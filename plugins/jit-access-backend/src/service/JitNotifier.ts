@@ -78,6 +78,15 @@ export class JitNotifier {
           severity: 'normal',
         });
         return;
+      case 'ending-soon': {
+        const left = r.expiresAt ? Math.max(0, Math.round((Date.parse(r.expiresAt) - Date.now()) / 60_000)) : 0;
+        await this.post([r.requester], [], r, {
+          title: `${r.id}: your access to ${what} ends in ${formatMinutes(left)}`,
+          description: 'Request an extension from the request page if you need more time.',
+          severity: 'normal',
+        });
+        return;
+      }
       case 'failed':
         await this.post([r.requester, ...this.deps.adminGroupRefs], [], r, {
           title: `${r.id}: Identity Center could not grant ${what}`,

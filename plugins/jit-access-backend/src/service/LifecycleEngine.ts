@@ -40,6 +40,8 @@ export class LifecycleEngine {
       directory: AccountDirectory;
       logger: LoggerService;
       pendingTimeoutMinutes: () => Promise<number>;
+      /** Warn the requester this long before a session ends. Default 10. */
+      expiryWarningMinutes?: number;
       workerId: string;
       leaseMs?: number;
       now?: () => number;
@@ -55,6 +57,10 @@ export class LifecycleEngine {
   /** Processes everything that is due; returns how many requests it handled. */
   async runDue(batch = 50): Promise<number> {
     const now = this.now();
+    const warnMs = (this.deps.expiryWarningMinutes ?? 10) * 60_000;
+    for (const r of await this.deps.store.claimExpiryWarnings(now + warnMs, now)) {
+      this.deps.notifier?.notify(r.id, 'ending-soon');
+    }
     const timeout = await this.deps.pendingTimeoutMinutes();
     const due = await this.deps.store.findDueRequests(
       now,
@@ -168,13 +174,20 @@ export class LifecycleEngine {
         principalId,
       });
       const now = this.now();
+      // An extension continues the session it extends: it starts where that
+      // one ends, then takes it over (the assignment stays, as both are live).
+      const extended = r.extendsRequestId ? await store.getRequest(r.extendsRequestId) : undefined;
+      const base =
+        extended?.status === 'active' && extended.expiresAt
+          ? Math.max(now, Date.parse(extended.expiresAt))
+          : now;
       await store.transition({
         requestId: r.id,
         from: 'provisioning',
         to: 'active',
         patch: {
           activatedAt: now,
-          expiresAt: now + r.effectiveDurationMinutes * 60_000,
+          expiresAt: base + r.effectiveDurationMinutes * 60_000,
           attempts: 0,
           nextAttemptAt: undefined,
           statusReason: undefined,
@@ -183,6 +196,17 @@ export class LifecycleEngine {
         now,
       });
       this.deps.notifier?.notify(r.id, 'activated');
+      if (extended?.status === 'active') {
+        const superseded = await store.transition({
+          requestId: extended.id,
+          from: 'active',
+          to: 'ending',
+          patch: { endReason: 'end-early', nextAttemptAt: now },
+          event: { actor: SYSTEM_ACTOR, type: 'superseded', comment: `Extended by ${r.id}` },
+          now,
+        });
+        if (superseded) this.process(extended.id).catch(() => undefined);
+      }
     } catch (e) {
       await this.recordFailure(r, 'provisioning', e);
     }

@@ -156,3 +156,90 @@ describe.each(databases.eachSupportedId())('approval rules (%s)', id => {
     })).status).toBe(201);
   });
 });
+
+describe.each(databases.eachSupportedId())('extensions and expiry warnings (%s)', id => {
+  let h: Awaited<ReturnType<typeof createHarness>>;
+  beforeAll(async () => {
+    h = await createHarness(await databases.init(id));
+  });
+  afterAll(async () => h.close());
+
+  async function waitFor(reqId: string, status: string) {
+    for (let i = 0; i < 200; i++) {
+      if ((await h.store.getRequest(reqId))?.status === status) return;
+      await h.jit.engine.process(reqId);
+      await new Promise(r => setTimeout(r, 20));
+    }
+    throw new Error(`${reqId} never became ${status}`);
+  }
+
+  async function activeGrant() {
+    const created = await h.as('alice').post('/requests', {
+      accountId: '111111111111',
+      permissionSetArn: await h.arnOf('ReadOnlyAccess'),
+      durationMinutes: 30,
+      reason: 'base',
+    });
+    await h.as('bob').post(`/requests/${created.body.id}/approve`, {});
+    await waitFor(created.body.id, 'active');
+    return (await h.store.getRequest(created.body.id))!;
+  }
+
+  it('an extension follows the same approval rules and continues the session where it ends', async () => {
+    const original = await activeGrant();
+    const ext = await h.as('alice').post('/requests', {
+      accountId: '111111111111',
+      extendsRequestId: original.id,
+      durationMinutes: 240,
+      reason: 'need more time',
+    });
+    expect(ext.status).toBe(201);
+    expect(ext.body).toMatchObject({
+      status: 'pending',
+      extendsRequestId: original.id,
+      permissionSetName: 'ReadOnlyAccess',
+      effectiveDurationMinutes: 60, // capped like any request by the session duration
+    });
+    expect((await h.as('alice').post(`/requests/${ext.body.id}/approve`, {})).status).toBe(403); // no self-approval
+    expect((await h.as('bob').post(`/requests/${ext.body.id}/approve`, {})).status).toBe(200);
+    await waitFor(ext.body.id, 'active');
+    await waitFor(original.id, 'ended');
+    const extended = (await h.store.getRequest(ext.body.id))!;
+    expect(Date.parse(extended.expiresAt!)).toBe(Date.parse(original.expiresAt!) + 60 * 60_000);
+    expect((await h.store.getEvents(original.id)).map(e => e.type)).toContain('superseded');
+    // the assignment stayed: the extension holds it now
+    expect(h.emulator.getState().assignments).toContainEqual({
+      accountId: '111111111111',
+      permissionSetArn: original.permissionSetArn,
+      principalId: original.principalId,
+      principalType: 'USER',
+    });
+  });
+
+  it('only your own active standard session can be extended', async () => {
+    const original = await activeGrant();
+    const byBob = await h.as('bob').post('/requests', {
+      accountId: '111111111111',
+      extendsRequestId: original.id,
+      durationMinutes: 30,
+      reason: 'x',
+    });
+    expect(byBob.status).toBe(400);
+    expect(byBob.body.error.message).toBe(`extendsRequestId: '${original.id}' is not a session of yours`);
+    const actions = (await h.as('alice').get(`/requests/${original.id}`)).body.actions;
+    expect(actions.find((a: { action: string }) => a.action === 'extend')).toEqual({ action: 'extend', allowed: true });
+  });
+
+  it('the requester is warned once before the session ends', async () => {
+    const grant = await activeGrant();
+    await h.knex('jit_requests').where({ id: grant.id }).update({ expires_at: Date.now() + 5 * 60_000 });
+    h.sent.length = 0;
+    await h.jit.engine.runDue();
+    await h.jit.engine.runDue();
+    for (let i = 0; i < 50 && !h.sent.length; i++) await new Promise(r => setTimeout(r, 20));
+    const warnings = h.sent.filter(n => n.payload.title.includes('ends in'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0].recipients).toMatchObject({ entityRef: ['user:default/alice'] });
+    expect(warnings[0].payload.title).toMatch(new RegExp(`^${grant.id}: your access to ReadOnlyAccess on sandbox ends in [45] min$`));
+  });
+});

@@ -17,6 +17,7 @@ export interface JitAccessConfig {
   accounts: ConfiguredAccount[];
   settingsDefaults: JitSettings;
   lifecycleFrequencyMs: number;
+  expiryWarningMinutes: number;
 }
 
 function minutesOf(config: Config | undefined, key: string, fallback: number) {
@@ -51,6 +52,7 @@ export function readJitAccessConfig(root: Config): JitAccessConfig {
       allowRequestsWithoutApprover:
         settings?.getOptionalBoolean('allowRequestsWithoutApprover') ?? false,
     },
+    expiryWarningMinutes: minutesOf(c, 'expiryWarning', 10),
     lifecycleFrequencyMs: c?.has('lifecycleFrequency')
       ? durationToMilliseconds(
           readDurationFromConfig(c, { key: 'lifecycleFrequency' }),

@@ -55,6 +55,7 @@ export function createJitAccess(options: {
     pendingTimeoutMinutes: async () =>
       (await store.getSettings(jitConfig.settingsDefaults)).pendingTimeoutMinutes,
     workerId: options.workerId ?? randomUUID(),
+    expiryWarningMinutes: jitConfig.expiryWarningMinutes,
   });
   const service = new JitAccessService({
     store,

@@ -33,6 +33,7 @@ const createRequestSchema = z
     reason: z.string().trim().min(1, 'is required').max(2000),
     ticket: z.string().trim().max(200).optional(),
     startAt: z.string().datetime({ offset: true }).optional(),
+    extendsRequestId: z.string().regex(/^JIT-[0-9A-Z]{6,16}$/, 'is not a request id').optional(),
   })
   .strict();
 

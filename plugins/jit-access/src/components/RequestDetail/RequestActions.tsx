@@ -7,6 +7,7 @@ import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { Decision, DecisionDialog } from './DecisionDialog';
+import { ExtendDialog } from './ExtendDialog';
 
 const LABEL: Record<RequestAction['action'], string> = {
   approve: 'Approve',
@@ -14,6 +15,7 @@ const LABEL: Record<RequestAction['action'], string> = {
   cancel: 'Cancel request',
   revoke: 'Revoke',
   end: 'End session',
+  extend: 'Extend session',
 };
 
 /**
@@ -30,6 +32,7 @@ export function RequestActions(props: {
   const api = useApi(jitAccessApiRef);
   const alertApi = useApi(alertApiRef);
   const [decision, setDecision] = useState<Decision>();
+  const [extending, setExtending] = useState(false);
   const { request } = props;
   const relevant = props.request.actions.filter(a => {
     if (props.only && !props.only.includes(a.action)) return false;
@@ -39,6 +42,7 @@ export function RequestActions(props: {
     const live = request.status === 'active';
     if (a.action === 'approve' || a.action === 'reject') return pending;
     if (a.action === 'cancel') return pending || request.status === 'approved';
+    if (a.action === 'extend') return live && request.kind === 'standard';
     return live;
   });
   const denied = relevant.filter(a => !a.allowed && a.reason);
@@ -81,7 +85,7 @@ export function RequestActions(props: {
                 variant={a.action === 'approve' ? 'contained' : 'outlined'}
                 color={a.action === 'approve' ? 'primary' : 'default'}
                 disabled={!a.allowed}
-                onClick={() => setDecision(a.action)}
+                onClick={() => (a.action === 'extend' ? setExtending(true) : setDecision(a.action as Decision))}
                 aria-label={`${LABEL[a.action]} ${request.id}`}
               >
                 {LABEL[a.action]}
@@ -96,6 +100,7 @@ export function RequestActions(props: {
         </Typography>
       ))}
       <DecisionDialog decision={decision} requestId={request.id} onClose={() => setDecision(undefined)} onConfirm={run} />
+      <ExtendDialog open={extending} request={request} onClose={() => setExtending(false)} />
     </Box>
   );
 }

@@ -40,6 +40,8 @@ const EVENT_LABELS: Record<string, string> = {
   revoked: 'Revoked: removing access',
   'end-early': 'Ended early: removing access',
   ended: 'Access removed from Identity Center',
+  superseded: 'Taken over by its extension',
+  reconciled: 'Repaired by the reconciler',
   'timed-out': 'Timed out without a decision',
 };
 
@@ -128,6 +130,7 @@ export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r
               'Effective duration': `${formatMinutes(r.effectiveDurationMinutes)} (${DURATION_CAUSE[r.durationCause]}; requested ${formatMinutes(r.requestedDurationMinutes)})`,
               Reason: r.reason,
               ...(r.ticket ? { Ticket: r.ticket } : {}),
+              ...(r.extendsRequestId ? { Extends: r.extendsRequestId } : {}),
               ...(r.startAt ? { 'Starts at': new Date(r.startAt).toLocaleString() } : {}),
               Created: new Date(r.createdAt).toLocaleString(),
               ...(r.activatedAt ? { Activated: new Date(r.activatedAt).toLocaleString() } : {}),
