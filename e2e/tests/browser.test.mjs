@@ -86,3 +86,28 @@ test('alice requests sandbox access; bob approves it on the entity page; it is a
   assert.match(text, /Bob Brown/);
   await bob.context.close();
 });
+
+test('the custom policy editor validates as you type; admins see accounts nobody can approve', async () => {
+  const alice = await signIn('alice');
+  const p = alice.page;
+  await p.goto(`${FRONTEND}/jit-access`);
+  await p.getByLabel('Account').click();
+  await p.getByRole('option', { name: /sandbox/ }).click();
+  await p.getByLabel('Permission set').click();
+  await p.getByRole('option', { name: /Custom policy/ }).click();
+  await p.getByRole('textbox', { name: 'Custom policy' }).fill('{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "allow", "Action": "s3:GetObject"}]\n}');
+  const validation = p.getByTestId('policy-validation');
+  await validation.getByText(/Line 3, column 28: Statement\[0\]: "Effect" must be "Allow" or "Deny"/).waitFor();
+  await validation.getByText(/missing "Resource"/).waitFor();
+  await p.getByTestId('effective-duration').waitFor();
+  await shot(p, '06-alice-custom-policy-validation');
+  assert.equal(await p.getByRole('button', { name: 'Submit request' }).isDisabled(), true);
+  await alice.context.close();
+
+  const carol = await signIn('carol');
+  const c = carol.page;
+  await c.goto(`${FRONTEND}/jit-access/config`);
+  await c.getByTestId('no-approver-flag').getByText(/Nobody can approve requests for: orphan/).waitFor();
+  await shot(c, '07-carol-config-page');
+  await carol.context.close();
+});

@@ -150,7 +150,7 @@ function AccountRow(props: {
     act(`${a.name}: ${what}`, () => api.updateAccountConfig(a.accountId, u));
   return (
     <TableRow>
-      <TableCell>
+      <TableCell style={{ whiteSpace: 'nowrap' }}>
         <strong>{a.name}</strong>
         <Typography variant="caption" display="block">
           {a.accountId}
