@@ -75,8 +75,9 @@ export function AccountJitAccess({ accountId }: { accountId: string }) {
           {account ? (
             <Typography variant="body2">
               Onboarded. Permission sets: {account.permissionSets.map(p => `${p.name} (${formatMinutes(p.sessionDurationMinutes)})`).join(', ') || 'none'}
-              {account.customPolicyAllowed ? '; custom policies allowed' : ''}. Owners: {account.owners.join(', ') || 'none'}
-              {account.hasApprover ? '' : ' — nobody other than you can approve requests for this account.'}{' '}
+              {account.customPolicyAllowed ? '; custom policies allowed' : ''}. Owners: {account.owners.join(', ') || 'none'}.{' '}
+              {me.ownedAccountIds.includes(accountId) && 'You are an owner of this account. '}
+              {!account.hasApprover && !me.ownedAccountIds.includes(accountId) && 'Nobody can approve requests for this account: ask a JIT Access admin to assign owners. '}
               <Link to="/jit-access">Request access</Link>
             </Typography>
           ) : (
