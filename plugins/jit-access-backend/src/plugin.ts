@@ -33,6 +33,7 @@ export const jitAccessPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        auditor: coreServices.auditor,
       },
       async init(deps) {
         const { logger, scheduler } = deps;
@@ -60,6 +61,7 @@ export const jitAccessPlugin = createBackendPlugin({
             userInfo: deps.userInfo,
             service: jit.service,
             configService: jit.configService,
+            auditor: deps.auditor,
           }),
         );
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

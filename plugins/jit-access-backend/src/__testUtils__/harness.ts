@@ -146,6 +146,23 @@ export async function createHarness(knex: Knex) {
     },
   };
   const sent: NotificationSendOptions[] = [];
+  /** Audit events as Backstage's auditor service receives them. */
+  const audits: Array<{ eventId: string; meta?: object; outcome?: 'success' | 'fail'; result?: object }> = [];
+  const auditor = {
+    async createEvent(o: { eventId: string; meta?: object }) {
+      const entry: (typeof audits)[number] = { eventId: o.eventId, meta: o.meta };
+      audits.push(entry);
+      return {
+        async success(r?: { meta?: object }) {
+          entry.outcome = 'success';
+          entry.result = r?.meta;
+        },
+        async fail() {
+          entry.outcome = 'fail';
+        },
+      };
+    },
+  };
   const jit = createJitAccess({
     notifications: { send: async n => void sent.push(n) },
     config,
@@ -167,6 +184,7 @@ export async function createHarness(knex: Knex) {
         userInfo,
         service: jit.service,
         configService: jit.configService,
+        auditor,
       }),
     )
     .use(mockErrorHandler());
@@ -185,6 +203,7 @@ export async function createHarness(knex: Knex) {
     as,
     knex,
     sent,
+    audits,
     store,
     jit,
     emulator,

@@ -7,9 +7,11 @@
  * Decisions always run on the caller's own credentials.
  */
 import {
+  AuditorService,
   HttpAuthService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
+import type { JsonObject } from '@backstage/types';
 import { InputError } from '@backstage/errors';
 import { validatePolicy } from '@jit-access/plugin-jit-access-common';
 import express, { Request } from 'express';
@@ -102,8 +104,31 @@ export async function createRouter(options: {
   userInfo: UserInfoService;
   service: JitAccessService;
   configService: ConfigService;
+  auditor?: AuditorService;
 }): Promise<express.Router> {
-  const { httpAuth, userInfo, service, configService } = options;
+  const { httpAuth, userInfo, service, configService, auditor } = options;
+
+  /**
+   * Every mutation is an audit event of Backstage's auditor service (besides
+   * the plugin's own append-only event table): success or failure, with what
+   * was asked for.
+   */
+  async function audited<T>(
+    eventId: string,
+    req: Request,
+    meta: JsonObject,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const event = await auditor?.createEvent({ eventId, request: req, severityLevel: 'medium', meta });
+    try {
+      const result = await fn();
+      await event?.success({ meta: resultMeta(result) });
+      return result;
+    } catch (error) {
+      await event?.fail({ error: error as Error });
+      throw error;
+    }
+  }
   const router = Router();
   router.use(express.json({ limit: '256kb' }));
 
@@ -132,7 +157,14 @@ export async function createRouter(options: {
 
   router.post('/requests', async (req, res) => {
     const body = parse(createRequestSchema, req.body);
-    res.status(201).json(await service.createRequest(await caller(req), body));
+    const c = await caller(req);
+    const created = await audited(
+      'request-create',
+      req,
+      { accountId: body.accountId, permissionSetArn: body.permissionSetArn ?? null, custom: !!body.customPolicy, durationMinutes: body.durationMinutes },
+      () => service.createRequest(c, body),
+    );
+    res.status(201).json(created);
   });
 
   router.get('/requests', async (req, res) => {
@@ -147,13 +179,17 @@ export async function createRouter(options: {
   for (const action of ['approve', 'reject'] as const) {
     router.post(`/requests/:id/${action}`, async (req, res) => {
       const { comment } = parse(decisionSchema, req.body);
-      res.json(await service.decide(await caller(req), requestId(req), action, comment));
+      const id = requestId(req);
+      const c = await caller(req);
+      res.json(await audited('request-decision', req, { requestId: id, action }, () => service.decide(c, id, action, comment)));
     });
   }
 
   router.post('/requests/:id/cancel', async (req, res) => {
     const { comment } = parse(decisionSchema, req.body);
-    res.json(await service.cancel(await caller(req), requestId(req), comment));
+    const id = requestId(req);
+    const c = await caller(req);
+    res.json(await audited('request-decision', req, { requestId: id, action: 'cancel' }, () => service.cancel(c, id, comment)));
   });
 
   router.get('/sessions', async (req, res) => {
@@ -163,7 +199,9 @@ export async function createRouter(options: {
 
   router.post('/sessions/:id/revoke', async (req, res) => {
     const { comment } = parse(decisionSchema, req.body);
-    res.json(await service.revoke(await caller(req), requestId(req), comment));
+    const id = requestId(req);
+    const c = await caller(req);
+    res.json(await audited('session-revoke', req, { requestId: id }, () => service.revoke(c, id, comment)));
   });
 
   router.post('/policies/validate', async (req, res) => {
@@ -181,7 +219,8 @@ export async function createRouter(options: {
   router.put('/config/accounts/:accountId', async (req, res) => {
     const accountId = parse(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'), req.params.accountId);
     const body = parse(accountUpdateSchema, req.body);
-    res.json(await configService.updateAccount(await caller(req), accountId, body));
+    const c = await caller(req);
+    res.json(await audited('config-change', req, { target: 'account', accountId, update: body }, () => configService.updateAccount(c, accountId, body)));
   });
 
   router.get('/config/permission-sets', async (req, res) => {
@@ -189,13 +228,17 @@ export async function createRouter(options: {
   });
 
   router.post('/config/permission-sets/sync', async (req, res) => {
-    res.json({ items: await configService.syncPermissionSets(await caller(req)) });
+    const c = await caller(req);
+    res.json({ items: await audited('config-change', req, { target: 'permission-sets', action: 'sync' }, () => configService.syncPermissionSets(c)) });
   });
 
   router.put('/config/permission-sets/:arn', async (req, res) => {
     const body = parse(permissionSetUpdateSchema, req.body);
+    const c = await caller(req);
     res.json(
-      await configService.updatePermissionSet(await caller(req), req.params.arn, body.requiresTwoLevels),
+      await audited('config-change', req, { target: 'permission-set', arn: req.params.arn, update: body }, () =>
+        configService.updatePermissionSet(c, req.params.arn, body.requiresTwoLevels),
+      ),
     );
   });
 
@@ -205,7 +248,8 @@ export async function createRouter(options: {
 
   router.put('/config/settings', async (req, res) => {
     const body = parse(settingsSchema, req.body);
-    res.json(await configService.putSettings(await caller(req), body));
+    const c = await caller(req);
+    res.json(await audited('config-change', req, { target: 'settings', update: body }, () => configService.putSettings(c, body)));
   });
 
   router.get('/config/roles', async (req, res) => {
@@ -213,4 +257,13 @@ export async function createRouter(options: {
   });
 
   return router;
+}
+
+/** What an audit event keeps of a result: the request id and status. */
+function resultMeta(result: unknown): JsonObject {
+  if (result && typeof result === 'object' && 'id' in result && 'status' in result) {
+    const r = result as { id: string; status: string };
+    return { requestId: r.id, status: r.status };
+  }
+  return {};
 }
