@@ -13,7 +13,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
 import { InputError } from '@backstage/errors';
-import { validatePolicy } from '@jit-access/plugin-jit-access-common';
+import { validatePolicy, type AccessRequest } from '@jit-access/plugin-jit-access-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -172,6 +172,22 @@ export async function createRouter(options: {
     res.json(await service.listRequests(await caller(req), q));
   });
 
+  // Before /requests/:id. For auditors: the history view's filters, as CSV.
+  router.get('/requests/export.csv', async (req, res) => {
+    const q = parse(listSchema, { ...req.query, view: 'history' });
+    const c = await caller(req);
+    const rows: AccessRequest[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await service.listRequests(c, { ...q, cursor, limit: 200 });
+      rows.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor && rows.length < 100_000);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', 'attachment; filename="jit-access-requests.csv"');
+    res.send(toCsv(rows));
+  });
+
   router.get('/requests/:id', async (req, res) => {
     res.json(await service.getRequest(await caller(req), requestId(req)));
   });
@@ -266,4 +282,22 @@ function resultMeta(result: unknown): JsonObject {
     return { requestId: r.id, status: r.status };
   }
   return {};
+}
+
+const CSV_COLUMNS: Array<keyof AccessRequest> = [
+  'id', 'requester', 'accountId', 'accountName', 'kind', 'permissionSetName', 'status',
+  'requestedDurationMinutes', 'effectiveDurationMinutes', 'reason', 'ticket',
+  'createdAt', 'decidedAt', 'activatedAt', 'expiresAt', 'endedAt', 'statusReason',
+];
+
+/** RFC 4180 CSV; cells that a spreadsheet would run as formulas are prefixed with '. */
+export function toCsv(rows: AccessRequest[]): string {
+  const cell = (v: unknown) => {
+    let text = v === undefined || v === null ? '' : String(v);
+    if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const r of rows) lines.push(CSV_COLUMNS.map(c => cell(r[c])).join(','));
+  return `${lines.join('\r\n')}\r\n`;
 }

@@ -1,0 +1,34 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { createHarness } from '../__testUtils__/harness';
+
+jest.setTimeout(60_000);
+
+describe('GET /requests/export.csv', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+  let h: Awaited<ReturnType<typeof createHarness>>;
+  beforeAll(async () => {
+    h = await createHarness(await databases.init('SQLITE_3'));
+  });
+  afterAll(async () => h.close());
+
+  it('round-trips the history with its filters, and neutralises formulas', async () => {
+    const ro = await h.arnOf('ReadOnlyAccess');
+    const a = await h.as('alice').post('/requests', { accountId: '111111111111', permissionSetArn: ro, durationMinutes: 30, reason: 'needs "quotes", commas' });
+    const b = await h.as('alice').post('/requests', { accountId: '111111111111', permissionSetArn: ro, durationMinutes: 30, reason: '=HYPERLINK("x")' });
+    await h.as('bob').post(`/requests/${b.body.id}/reject`, { comment: 'no' });
+
+    const all = await h.as('carol').get('/requests/export.csv');
+    expect(all.status).toBe(200);
+    expect(all.headers['content-type']).toBe('text/csv; charset=utf-8');
+    const lines = all.text.trim().split('\r\n');
+    expect(lines[0]).toBe('id,requester,accountId,accountName,kind,permissionSetName,status,requestedDurationMinutes,effectiveDurationMinutes,reason,ticket,createdAt,decidedAt,activatedAt,expiresAt,endedAt,statusReason');
+    expect(lines).toHaveLength(3);
+    expect(all.text).toContain(`${a.body.id},user:default/alice,111111111111,sandbox,standard,ReadOnlyAccess,pending,30,30,"needs ""quotes"", commas"`);
+    expect(all.text).toContain(`"'=HYPERLINK(""x"")"`);
+
+    const rejected = await h.as('carol').get('/requests/export.csv?status=rejected');
+    expect(rejected.text.trim().split('\r\n').slice(1).map(l => l.split(',')[0])).toEqual([b.body.id]);
+
+    expect((await h.as('alice').get('/requests/export.csv')).status).toBe(403); // auditors and approvers only
+  });
+});
