@@ -1,431 +1,116 @@
 /*
- * A local AWS IAM Identity Center: the SSO Admin and Identity Store
- * operations JIT Access uses, over the AWS JSON 1.1 protocol, so the real
- * AWS SDK clients talk to it through their `endpoint` option.
+ * The emulator's HTTP side: the AWS JSON 1.1 protocol as the AWS SDK for
+ * JavaScript v3 speaks it, the calls-per-second quota, fault injection, and
+ * the `/_emulator/*` control endpoints.
  *
- * It behaves like the service where it matters to a JIT tool: assignment
- * creation and deletion are asynchronous (IN_PROGRESS, then SUCCEEDED or
- * FAILED with a FailureReason), the quotas are enforced with real
- * ThrottlingExceptions, deleting a permission set that is still assigned is a
- * ConflictException, and faults (errors, throttling, latency, hangs) can be
- * injected. `/_emulator/*` endpoints let tests inspect and steer it.
+ * Wire format, as the installed SDK (@aws-sdk/core AwsJson1_1Protocol) sends
+ * and reads it:
+ * - request: `POST /`, `Content-Type: application/x-amz-json-1.1`,
+ *   `X-Amz-Target: SWBExternalService.<Op>` (SSO Admin) or
+ *   `AWSIdentityStore.<Op>` (Identity Store), body = the input members as
+ *   JSON with their AWS names (`InstanceArn`, `NextToken`, `MaxResults`, ...);
+ * - response: 200 with the output members as JSON; timestamps are epoch
+ *   seconds (the SDK turns them into Dates);
+ * - error: HTTP 400 (5xx for server faults) with
+ *   `{"__type": "<Exception>", "Message": "..."}`; the SDK takes the error
+ *   name from `__type` and the message from `Message`/`message`.
+ * Request signatures are not checked: any credentials work.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { demoSeed } from './demoSeed';
+import { AwsError, throttled } from './errors';
+import { IdentityCenterModel } from './model';
 import type {
-  EmulatorAssignment,
   EmulatorFaults,
   EmulatorOptions,
-  EmulatorPermissionSet,
-  EmulatorSeed,
+  EmulatorQuotas,
   EmulatorState,
-  EmulatorUser,
 } from './types';
 
-class AwsError extends Error {
-  constructor(readonly type: string, message: string, readonly status = 400) {
-    super(message);
-  }
-}
-
-type Operation = {
-  kind: 'create' | 'delete';
-  requestId: string;
-  status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED';
-  failureReason?: string;
-  assignment: EmulatorAssignment;
-  createdAt: number;
-};
-
-const NAME = /^[\w+=,.@-]{1,32}$/;
-const SESSION = /^PT(\d+)H$|^PT(\d+)M$|^PT(\d+)H(\d+)M$/;
-
-function sessionMinutes(v: string): number | undefined {
-  const m = SESSION.exec(v);
-  if (!m) return undefined;
-  if (m[1]) return Number(m[1]) * 60;
-  if (m[2]) return Number(m[2]);
-  return Number(m[3]) * 60 + Number(m[4]);
-}
-
-/** The emulator's state and operations, independent of HTTP. */
-class IdentityCenterModel {
-  instanceArn = '';
-  identityStoreId = '';
-  users: EmulatorUser[] = [];
-  permissionSets = new Map<string, EmulatorPermissionSet>();
-  accounts: string[] = [];
-  assignments: EmulatorAssignment[] = [];
-  operations = new Map<string, Operation>();
-  calls: Record<string, number> = {};
-  throttled = 0;
-  tokens: number;
-  lastRefill = Date.now();
-  faults: EmulatorFaults;
-
-  constructor(
-    private readonly seed: EmulatorSeed,
-    readonly quotas: { callsPerSecond: number; maxCreatesInFlight: number },
-    public assignmentDelayMs: number,
-    faults: EmulatorFaults,
-  ) {
-    this.tokens = quotas.callsPerSecond;
-    this.faults = { ...faults };
-    this.reset();
-  }
-
-  reset() {
-    const s = this.seed;
-    this.instanceArn = s.instanceArn;
-    this.identityStoreId = s.identityStoreId;
-    this.users = s.users.map(u => ({ ...u, userId: u.userId ?? randomUUID() }));
-    this.permissionSets = new Map(
-      s.permissionSets.map(p => [p.arn, { ...p, tags: p.tags ?? [], createdAt: Date.now() / 1000 }]),
-    );
-    this.accounts = [...s.accounts];
-    this.assignments = [...(s.assignments ?? [])];
-    this.operations.clear();
-    this.calls = {};
-    this.throttled = 0;
-  }
-
-  state(): EmulatorState {
-    const inFlight = [...this.operations.values()].filter(o => o.status === 'IN_PROGRESS');
-    return {
-      instanceArn: this.instanceArn,
-      identityStoreId: this.identityStoreId,
-      users: this.users,
-      permissionSets: [...this.permissionSets.values()],
-      accounts: this.accounts,
-      assignments: this.assignments,
-      inFlight: {
-        creates: inFlight.filter(o => o.kind === 'create').length,
-        deletes: inFlight.filter(o => o.kind === 'delete').length,
-      },
-      calls: this.calls,
-      throttled: this.throttled,
-      faults: this.faults,
-    };
-  }
-
-  /** Token bucket over every SSO Admin call, as AWS's account-wide rate. */
-  takeToken(): boolean {
-    const now = Date.now();
-    const rate = this.quotas.callsPerSecond;
-    this.tokens = Math.min(rate, this.tokens + ((now - this.lastRefill) / 1000) * rate);
-    this.lastRefill = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
-    return true;
-  }
-
-  private requireInstance(input: any) {
-    if (input.InstanceArn !== this.instanceArn) {
-      throw new AwsError('ResourceNotFoundException', `Instance ${input.InstanceArn} does not exist`);
-    }
-  }
-
-  private permissionSet(arn: string): EmulatorPermissionSet {
-    const ps = this.permissionSets.get(arn);
-    if (!ps) throw new AwsError('ResourceNotFoundException', `PermissionSet ${arn} does not exist`);
-    return ps;
-  }
-
-  private describe(ps: EmulatorPermissionSet) {
-    return {
-      Name: ps.name,
-      PermissionSetArn: ps.arn,
-      Description: ps.description,
-      SessionDuration: ps.sessionDuration,
-      CreatedDate: ps.createdAt,
-    };
-  }
-
-  private page<T>(items: T[], input: any): { items: T[]; next?: string } {
-    const start = input.NextToken ? Number(Buffer.from(input.NextToken, 'base64').toString()) : 0;
-    const size = Math.min(Number(input.MaxResults ?? 100), 100);
-    const end = start + size;
-    return {
-      items: items.slice(start, end),
-      next: end < items.length ? Buffer.from(String(end)).toString('base64') : undefined,
-    };
-  }
-
-  private statusOf(op: Operation) {
-    return {
-      Status: op.status,
-      RequestId: op.requestId,
-      FailureReason: op.failureReason,
-      TargetId: op.assignment.accountId,
-      TargetType: 'AWS_ACCOUNT',
-      PermissionSetArn: op.assignment.permissionSetArn,
-      PrincipalType: op.assignment.principalType,
-      PrincipalId: op.assignment.principalId,
-      CreatedDate: op.createdAt,
-    };
-  }
-
-  private same(a: EmulatorAssignment, b: EmulatorAssignment) {
-    return (
-      a.accountId === b.accountId &&
-      a.permissionSetArn === b.permissionSetArn &&
-      a.principalId === b.principalId &&
-      a.principalType === b.principalType
-    );
-  }
-
-  private startOperation(kind: 'create' | 'delete', input: any): Operation {
-    this.requireInstance(input);
-    if (input.TargetType !== 'AWS_ACCOUNT') {
-      throw new AwsError('ValidationException', 'TargetType must be AWS_ACCOUNT');
-    }
-    const assignment: EmulatorAssignment = {
-      accountId: String(input.TargetId),
-      permissionSetArn: String(input.PermissionSetArn),
-      principalId: String(input.PrincipalId),
-      principalType: input.PrincipalType === 'GROUP' ? 'GROUP' : 'USER',
-    };
-    if (kind === 'create') {
-      const inFlight = [...this.operations.values()].filter(
-        o => o.kind === 'create' && o.status === 'IN_PROGRESS',
-      ).length;
-      if (inFlight >= this.quotas.maxCreatesInFlight) {
-        this.throttled++;
-        throw new AwsError(
-          'ThrottlingException',
-          `Too many account assignment operations in progress (limit ${this.quotas.maxCreatesInFlight})`,
-        );
-      }
-    }
-    const op: Operation = {
-      kind,
-      requestId: randomUUID(),
-      status: 'IN_PROGRESS',
-      assignment,
-      createdAt: Date.now() / 1000,
-    };
-    this.operations.set(op.requestId, op);
-    setTimeout(() => this.complete(op), this.assignmentDelayMs).unref();
-    return op;
-  }
-
-  private complete(op: Operation) {
-    const a = op.assignment;
-    if (op.kind === 'create') {
-      if (!this.accounts.includes(a.accountId)) {
-        op.status = 'FAILED';
-        op.failureReason = `Account ${a.accountId} is not part of the organization`;
-      } else if (!this.permissionSets.has(a.permissionSetArn)) {
-        op.status = 'FAILED';
-        op.failureReason = `Permission set ${a.permissionSetArn} does not exist`;
-      } else if (a.principalType === 'USER' && !this.users.some(u => u.userId === a.principalId)) {
-        op.status = 'FAILED';
-        op.failureReason = `Principal ${a.principalId} does not exist in the identity store`;
-      } else {
-        if (!this.assignments.some(x => this.same(x, a))) this.assignments.push(a);
-        op.status = 'SUCCEEDED';
-      }
-    } else {
-      this.assignments = this.assignments.filter(x => !this.same(x, a));
-      op.status = 'SUCCEEDED';
-    }
-  }
-
-  handle(target: string, input: any): unknown {
-    const [service, op] = target.split('.');
-    this.calls[op] = (this.calls[op] ?? 0) + 1;
-    if (service === 'AWSIdentityStore') return this.identityStore(op, input);
-    if (service !== 'SWBExternalService') {
-      throw new AwsError('UnknownOperationException', `Unknown target ${target}`);
-    }
-    switch (op) {
-      case 'ListInstances':
-        return {
-          Instances: [
-            { InstanceArn: this.instanceArn, IdentityStoreId: this.identityStoreId, Status: 'ACTIVE', Name: 'emulator' },
-          ],
-        };
-      case 'ListPermissionSets': {
-        this.requireInstance(input);
-        const p = this.page([...this.permissionSets.keys()], input);
-        return { PermissionSets: p.items, NextToken: p.next };
-      }
-      case 'DescribePermissionSet':
-        this.requireInstance(input);
-        return { PermissionSet: this.describe(this.permissionSet(input.PermissionSetArn)) };
-      case 'CreatePermissionSet': {
-        this.requireInstance(input);
-        if (typeof input.Name !== 'string' || !NAME.test(input.Name)) {
-          throw new AwsError('ValidationException', `Name '${input.Name}' must be 1-32 characters of [\\w+=,.@-]`);
-        }
-        const minutes = sessionMinutes(input.SessionDuration ?? 'PT1H');
-        if (minutes === undefined || minutes < 60 || minutes > 720) {
-          throw new AwsError('ValidationException', `SessionDuration '${input.SessionDuration}' must be between PT1H and PT12H`);
-        }
-        if ([...this.permissionSets.values()].some(p => p.name === input.Name)) {
-          throw new AwsError('ConflictException', `PermissionSet with name ${input.Name} already exists`);
-        }
-        const arn = `arn:aws:sso:::permissionSet/${this.instanceArn.split('/').pop()}/ps-${randomBytes(8).toString('hex')}`;
-        const ps: EmulatorPermissionSet = {
-          arn,
-          name: input.Name,
-          description: input.Description,
-          sessionDuration: input.SessionDuration ?? 'PT1H',
-          tags: (input.Tags ?? []).map((t: any) => ({ key: t.Key, value: t.Value })),
-          createdAt: Date.now() / 1000,
-        };
-        this.permissionSets.set(arn, ps);
-        return { PermissionSet: this.describe(ps) };
-      }
-      case 'DeletePermissionSet': {
-        this.requireInstance(input);
-        this.permissionSet(input.PermissionSetArn);
-        const busy =
-          this.assignments.some(a => a.permissionSetArn === input.PermissionSetArn) ||
-          [...this.operations.values()].some(
-            o => o.status === 'IN_PROGRESS' && o.assignment.permissionSetArn === input.PermissionSetArn,
-          );
-        if (busy) {
-          throw new AwsError('ConflictException', `PermissionSet ${input.PermissionSetArn} is still provisioned to accounts`);
-        }
-        this.permissionSets.delete(input.PermissionSetArn);
-        return {};
-      }
-      case 'PutInlinePolicyToPermissionSet': {
-        this.requireInstance(input);
-        const ps = this.permissionSet(input.PermissionSetArn);
-        const policy = String(input.InlinePolicy ?? '');
-        if (policy.length > 32768 || policy.replace(/\s/g, '').length > 10240) {
-          throw new AwsError('ValidationException', 'InlinePolicy exceeds the maximum size (10,240 non-whitespace characters, 32,768 in total)');
-        }
-        try {
-          JSON.parse(policy);
-        } catch {
-          throw new AwsError('ValidationException', 'InlinePolicy is not valid JSON');
-        }
-        ps.inlinePolicy = policy;
-        return {};
-      }
-      case 'GetInlinePolicyForPermissionSet':
-        this.requireInstance(input);
-        return { InlinePolicy: this.permissionSet(input.PermissionSetArn).inlinePolicy ?? '' };
-      case 'DeleteInlinePolicyFromPermissionSet':
-        this.requireInstance(input);
-        this.permissionSet(input.PermissionSetArn).inlinePolicy = undefined;
-        return {};
-      case 'ListTagsForResource': {
-        this.requireInstance(input);
-        const ps = this.permissionSet(input.ResourceArn);
-        return { Tags: ps.tags.map(t => ({ Key: t.key, Value: t.value })) };
-      }
-      case 'TagResource': {
-        this.requireInstance(input);
-        const ps = this.permissionSet(input.ResourceArn);
-        for (const t of input.Tags ?? []) {
-          ps.tags = ps.tags.filter(x => x.key !== t.Key).concat({ key: t.Key, value: t.Value });
-        }
-        return {};
-      }
-      case 'CreateAccountAssignment':
-        return { AccountAssignmentCreationStatus: this.statusOf(this.startOperation('create', input)) };
-      case 'DeleteAccountAssignment':
-        return { AccountAssignmentDeletionStatus: this.statusOf(this.startOperation('delete', input)) };
-      case 'DescribeAccountAssignmentCreationStatus':
-      case 'DescribeAccountAssignmentDeletionStatus': {
-        this.requireInstance(input);
-        const creation = op === 'DescribeAccountAssignmentCreationStatus';
-        const id = creation
-          ? input.AccountAssignmentCreationRequestId
-          : input.AccountAssignmentDeletionRequestId;
-        const found = this.operations.get(id);
-        if (!found || found.kind !== (creation ? 'create' : 'delete')) {
-          throw new AwsError('ResourceNotFoundException', `Request ${id} does not exist`);
-        }
-        return creation
-          ? { AccountAssignmentCreationStatus: this.statusOf(found) }
-          : { AccountAssignmentDeletionStatus: this.statusOf(found) };
-      }
-      case 'ListAccountAssignments': {
-        this.requireInstance(input);
-        const matching = this.assignments.filter(
-          a => a.accountId === input.AccountId && a.permissionSetArn === input.PermissionSetArn,
-        );
-        const p = this.page(matching, input);
-        return {
-          AccountAssignments: p.items.map(a => ({
-            AccountId: a.accountId,
-            PermissionSetArn: a.permissionSetArn,
-            PrincipalType: a.principalType,
-            PrincipalId: a.principalId,
-          })),
-          NextToken: p.next,
-        };
-      }
-      case 'ListAccountAssignmentsForPrincipal': {
-        this.requireInstance(input);
-        const p = this.page(this.assignments.filter(a => a.principalId === input.PrincipalId), input);
-        return {
-          AccountAssignments: p.items.map(a => ({
-            AccountId: a.accountId,
-            PermissionSetArn: a.permissionSetArn,
-            PrincipalType: a.principalType,
-            PrincipalId: a.principalId,
-          })),
-          NextToken: p.next,
-        };
-      }
-      default:
-        throw new AwsError('UnknownOperationException', `The emulator does not implement ${op}`);
-    }
-  }
-
-  private identityStore(op: string, input: any): unknown {
-    if (input.IdentityStoreId !== this.identityStoreId) {
-      throw new AwsError('ResourceNotFoundException', `Identity store ${input.IdentityStoreId} does not exist`);
-    }
-    switch (op) {
-      case 'GetUserId': {
-        const attr = input.AlternateIdentifier?.UniqueAttribute;
-        const value = attr?.AttributeValue;
-        const user = this.users.find(u =>
-          attr?.AttributePath === 'emails.value' ? u.emails.includes(value) : u.userName === value,
-        );
-        if (!user) {
-          throw new AwsError('ResourceNotFoundException', `No user with ${attr?.AttributePath} = ${value}`);
-        }
-        return { UserId: user.userId, IdentityStoreId: this.identityStoreId };
-      }
-      case 'DescribeUser': {
-        const user = this.users.find(u => u.userId === input.UserId);
-        if (!user) throw new AwsError('ResourceNotFoundException', `User ${input.UserId} does not exist`);
-        return {
-          UserId: user.userId,
-          UserName: user.userName,
-          DisplayName: user.displayName,
-          Emails: user.emails.map(e => ({ Value: e, Primary: true })),
-          IdentityStoreId: this.identityStoreId,
-        };
-      }
-      case 'ListUsers':
-        return {
-          Users: this.users.map(u => ({ UserId: u.userId, UserName: u.userName, IdentityStoreId: this.identityStoreId })),
-        };
-      default:
-        throw new AwsError('UnknownOperationException', `The emulator does not implement ${op}`);
-    }
-  }
-}
-
-/** A running emulator. @public */
+/**
+ * A running emulator, returned by {@link startIdentityCenterEmulator}.
+ * @public
+ */
 export interface IdentityCenterEmulator {
-  url: string;
-  port: number;
+  /** Base URL, e.g. `http://127.0.0.1:7311`: the SDK clients' `endpoint`. */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number;
+  /** A copy of the whole state (what `GET /_emulator/state` returns). */
   getState(): EmulatorState;
-  setFaults(faults: EmulatorFaults): void;
+  /**
+   * Merges faults into the current ones (a `null` or `undefined` value
+   * removes that fault) and returns the faults now in effect.
+   */
+  setFaults(faults: EmulatorFaults): EmulatorFaults;
+  /** Removes every fault. */
+  clearFaults(): void;
+  /** Changes the quotas (merged) and returns the quotas now in effect. */
+  setQuotas(quotas: EmulatorQuotas): Required<EmulatorQuotas>;
+  /** Back to the seed, with the faults and quotas given at start; counters cleared. */
   reset(): void;
+  /** Stops listening and drops open (including hung) connections. */
   close(): Promise<void>;
+}
+
+const AWS_JSON = 'application/x-amz-json-1.1';
+const SERVICES = {
+  SWBExternalService: 'ssoAdmin',
+  AWSIdentityStore: 'identityStore',
+} as const;
+
+function checkFaults(faults: EmulatorFaults) {
+  for (const key of ['errorRate', 'throttleRate', 'hangRate'] as const) {
+    const v = faults[key];
+    if (v !== undefined && (typeof v !== 'number' || v < 0 || v > 1)) {
+      throw new TypeError(`${key} must be a number between 0 and 1`);
+    }
+  }
+  for (const key of ['latencyMs', 'assignmentDelayMs'] as const) {
+    const v = faults[key];
+    if (v !== undefined && (typeof v !== 'number' || v < 0)) {
+      throw new TypeError(`${key} must be a non-negative number`);
+    }
+  }
+  for (const key of ['accessDenied', 'operations'] as const) {
+    const v = faults[key];
+    if (
+      v !== undefined &&
+      (!Array.isArray(v) || v.some(x => typeof x !== 'string'))
+    ) {
+      throw new TypeError(`${key} must be an array of operation names`);
+    }
+  }
+}
+
+/** Merges `patch` into `base`; null/undefined values remove a key. */
+function mergeFaults(
+  base: EmulatorFaults,
+  patch: EmulatorFaults,
+): EmulatorFaults {
+  const next: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(patch ?? {})) {
+    if (v === null || v === undefined) delete next[k];
+    else next[k] = v;
+  }
+  checkFaults(next as EmulatorFaults);
+  return next as EmulatorFaults;
+}
+
+function checkQuotas(q: Required<EmulatorQuotas>) {
+  if (!(q.callsPerSecond > 0))
+    throw new TypeError('callsPerSecond must be positive');
+  if (!(q.maxCreatesInFlight >= 1))
+    throw new TypeError('maxCreatesInFlight must be at least 1');
+}
+
+/** The host part of the URL clients use (a wildcard address is reached on loopback). */
+function urlHostFor(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
@@ -438,97 +123,325 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 /**
- * Starts the emulator on loopback (port 0 picks a free port).
+ * Starts a local AWS IAM Identity Center emulator (SSO Admin and Identity
+ * Store over the AWS JSON 1.1 protocol) on loopback. Point the real AWS SDK
+ * clients at `url` through their `endpoint` option, with any credentials and
+ * region.
+ *
+ * @example
+ * ```ts
+ * const emulator = await startIdentityCenterEmulator({ seed: demoSeed() });
+ * const sso = new SSOAdminClient({
+ *   endpoint: emulator.url,
+ *   region: 'us-east-1',
+ *   credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+ * });
+ * ```
  * @public
  */
 export async function startIdentityCenterEmulator(
   options: EmulatorOptions = {},
 ): Promise<IdentityCenterEmulator> {
-  const model = new IdentityCenterModel(
-    options.seed ?? demoSeed(),
-    {
-      callsPerSecond: options.quotas?.callsPerSecond ?? 20,
-      maxCreatesInFlight: options.quotas?.maxCreatesInFlight ?? 10,
-    },
-    options.timing?.assignmentDelayMs ?? 300,
-    options.faults ?? {},
-  );
+  const initialQuotas: Required<EmulatorQuotas> = {
+    callsPerSecond: options.quotas?.callsPerSecond ?? 20,
+    maxCreatesInFlight: options.quotas?.maxCreatesInFlight ?? 10,
+  };
+  checkQuotas(initialQuotas);
+  const initialFaults = mergeFaults({}, options.faults ?? {});
+  const random = options.random ?? Math.random;
+  const log = options.log;
 
-  const send = (res: http.ServerResponse, status: number, body: unknown, json = 'application/x-amz-json-1.1') => {
-    res.writeHead(status, { 'Content-Type': json, 'x-amzn-RequestId': randomUUID() });
-    res.end(JSON.stringify(body));
+  let quotas = { ...initialQuotas };
+  let faults = { ...initialFaults };
+  // `faults.assignmentDelayMs` overrides the start-time timing while set.
+  const assignmentDelayMs = () =>
+    faults.assignmentDelayMs ?? options.timing?.assignmentDelayMs ?? 300;
+
+  const model = new IdentityCenterModel(options.seed ?? demoSeed(), {
+    maxCreatesInFlight: () => quotas.maxCreatesInFlight,
+    assignmentDelayMs,
+    provisioningDelayMs: () =>
+      options.timing?.provisioningDelayMs ?? assignmentDelayMs(),
+    maxPageSize: options.maxPageSize ?? 100,
+  });
+
+  // The calls-per-second quota: a token bucket over all SSO Admin calls,
+  // holding at most one second's worth, as AWS's account-level rate limit.
+  let tokens = quotas.callsPerSecond;
+  let refilledAt = Date.now();
+  const takeToken = (now: number) => {
+    tokens = Math.min(
+      quotas.callsPerSecond,
+      tokens + ((now - refilledAt) / 1000) * quotas.callsPerSecond,
+    );
+    refilledAt = now;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+  // Arrival times of the last second, for the peak calls-per-second statistic.
+  let arrivals: number[] = [];
+  const recordArrival = (now: number) => {
+    arrivals.push(now);
+    while (arrivals.length && arrivals[0] <= now - 1000) arrivals.shift();
+    model.stats.peakCallsPerSecond = Math.max(
+      model.stats.peakCallsPerSecond,
+      arrivals.length,
+    );
   };
 
-  const server = http.createServer(async (req, res) => {
+  const state = (): EmulatorState => {
+    const inFlight = model.inFlight();
+    const stats = { ...model.stats };
+    return JSON.parse(
+      JSON.stringify({
+        instanceArn: model.instanceArn,
+        identityStoreId: model.identityStoreId,
+        users: model.users,
+        permissionSets: model.publicPermissionSets(),
+        accounts: [...model.accounts],
+        assignments: model.assignments,
+        provisioned: model.provisionings(),
+        operations: [...model.operations.values()],
+        inFlight: {
+          creates: inFlight.filter(o => o.kind === 'CreateAccountAssignment')
+            .length,
+          deletes: inFlight.filter(o => o.kind === 'DeleteAccountAssignment')
+            .length,
+          provisionings: inFlight.filter(
+            o => o.kind === 'ProvisionPermissionSet',
+          ).length,
+        },
+        calls: model.calls,
+        throttled:
+          stats.throttledByRate +
+          stats.throttledByCreatesInFlight +
+          stats.throttledInjected,
+        stats,
+        quotas,
+        faults,
+      } satisfies EmulatorState),
+    );
+  };
+
+  const reset = () => {
+    model.reset();
+    faults = { ...initialFaults };
+    quotas = { ...initialQuotas };
+    tokens = quotas.callsPerSecond;
+    refilledAt = Date.now();
+    arrivals = [];
+  };
+
+  const send = (
+    res: http.ServerResponse,
+    status: number,
+    body: unknown,
+    contentType = AWS_JSON,
+    headers: Record<string, string> = {},
+  ) => {
+    res.writeHead(status, {
+      'Content-Type': contentType,
+      'x-amzn-RequestId': randomUUID(),
+      ...headers,
+    });
+    res.end(JSON.stringify(body));
+  };
+  const sendError = (res: http.ServerResponse, e: AwsError) =>
+    send(res, e.status, e.body(), AWS_JSON, { 'x-amzn-ErrorType': e.type });
+
+  async function control(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    path: string,
+  ) {
+    const json = (status: number, body: unknown) =>
+      send(res, status, body, 'application/json');
+    const body = req.method === 'POST' ? await readBody(req) : '';
+    let input: any = {};
     try {
-      const url = req.url ?? '/';
-      if (url.startsWith('/_emulator/')) {
-        const body = req.method === 'POST' ? await readBody(req) : '';
-        if (url === '/_emulator/health') return send(res, 200, { status: 'ok' }, 'application/json');
-        if (url === '/_emulator/state') return send(res, 200, model.state(), 'application/json');
-        if (url === '/_emulator/reset' && req.method === 'POST') {
-          model.reset();
-          return send(res, 200, { status: 'reset' }, 'application/json');
+      input = body ? JSON.parse(body) : {};
+    } catch {
+      return json(400, { error: 'The body is not JSON' });
+    }
+    try {
+      switch (`${req.method} ${path}`) {
+        case 'GET /_emulator/health':
+          return json(200, {
+            status: 'ok',
+            instanceArn: model.instanceArn,
+            identityStoreId: model.identityStoreId,
+          });
+        case 'GET /_emulator/state':
+          return json(200, state());
+        case 'GET /_emulator/faults':
+          return json(200, faults);
+        case 'POST /_emulator/faults':
+          faults = mergeFaults(faults, input);
+          return json(200, faults);
+        case 'POST /_emulator/quotas': {
+          const next = { ...quotas, ...input };
+          checkQuotas(next);
+          quotas = next;
+          return json(200, quotas);
         }
-        if (url === '/_emulator/faults' && req.method === 'POST') {
-          model.faults = { ...model.faults, ...JSON.parse(body || '{}') };
-          return send(res, 200, model.faults, 'application/json');
-        }
-        return send(res, 404, { message: 'unknown control endpoint' }, 'application/json');
+        case 'POST /_emulator/reset':
+          reset();
+          return json(200, { status: 'reset' });
+        default:
+          return json(404, {
+            error: `No control endpoint ${req.method} ${path}; see GET /_emulator/health, GET /_emulator/state, GET|POST /_emulator/faults, POST /_emulator/quotas, POST /_emulator/reset`,
+          });
       }
-      const target = String(req.headers['x-amz-target'] ?? '');
-      const raw = await readBody(req);
-      if (req.method !== 'POST' || !target) {
-        return send(res, 400, { __type: 'UnknownOperationException', Message: 'POST with X-Amz-Target expected' });
+    } catch (e) {
+      return json(400, { error: (e as Error).message });
+    }
+  }
+
+  async function aws(req: http.IncomingMessage, res: http.ServerResponse) {
+    const raw = await readBody(req);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const [prefix, op = ''] = target.split('.');
+    const service = SERVICES[prefix as keyof typeof SERVICES];
+    if (req.method !== 'POST' || !service || !op) {
+      return sendError(
+        res,
+        new AwsError(
+          'UnknownOperationException',
+          'Expected POST / with X-Amz-Target: SWBExternalService.<Operation> or AWSIdentityStore.<Operation>',
+        ),
+      );
+    }
+    const now = Date.now();
+    model.stats.requests++;
+    model.calls[op] = (model.calls[op] ?? 0) + 1;
+    const finish = (status: number, error?: string) =>
+      log?.(`${target} ${status}${error ? ` ${error}` : ''}`);
+
+    if (service === 'ssoAdmin') {
+      recordArrival(now);
+      if (!takeToken(now)) {
+        model.stats.throttledByRate++;
+        finish(400, 'ThrottlingException (rate)');
+        return sendError(res, throttled('Rate exceeded'));
       }
-      const f = model.faults;
-      if (f.latencyMs) await new Promise(r => setTimeout(r, f.latencyMs));
-      if (f.hangRate && Math.random() < f.hangRate) return undefined; // never answered
-      const isSsoAdmin = target.startsWith('SWBExternalService.');
-      if (isSsoAdmin && !model.takeToken()) {
-        model.throttled++;
-        return send(res, 400, { __type: 'ThrottlingException', Message: 'Rate exceeded' });
-      }
-      if (f.throttleRate && Math.random() < f.throttleRate) {
-        model.throttled++;
-        return send(res, 400, { __type: 'ThrottlingException', Message: 'Rate exceeded (injected)' });
-      }
-      if (f.errorRate && Math.random() < f.errorRate) {
-        return send(res, 500, { __type: 'InternalServerException', Message: 'Injected internal error' });
-      }
-      let input: any;
-      try {
-        input = raw ? JSON.parse(raw) : {};
-      } catch {
-        return send(res, 400, { __type: 'SerializationException', Message: 'Body is not JSON' });
-      }
-      return send(res, 200, model.handle(target, input));
+    }
+
+    const f = faults;
+    const faulty = !f.operations || f.operations.includes(op);
+    if (faulty && f.hangRate && random() < f.hangRate) {
+      // Never answered: the client's request timeout has to end it. close()
+      // drops the connection.
+      model.stats.hung++;
+      finish(0, 'hung');
+      return undefined;
+    }
+    if (faulty && f.latencyMs)
+      await new Promise(r => setTimeout(r, f.latencyMs));
+    if (f.accessDenied?.includes(op)) {
+      finish(400, 'AccessDeniedException');
+      return sendError(
+        res,
+        new AwsError(
+          'AccessDeniedException',
+          `User: arn:aws:sts::000000000000:assumed-role/emulator is not authorized to perform: ${target} (injected)`,
+        ),
+      );
+    }
+    if (faulty && f.throttleRate && random() < f.throttleRate) {
+      model.stats.throttledInjected++;
+      finish(400, 'ThrottlingException (injected)');
+      return sendError(res, throttled('Rate exceeded'));
+    }
+    if (faulty && f.errorRate && random() < f.errorRate) {
+      model.stats.errorsInjected++;
+      finish(500, 'InternalServerException (injected)');
+      return sendError(
+        res,
+        new AwsError(
+          'InternalServerException',
+          'An internal error occurred (injected)',
+          500,
+        ),
+      );
+    }
+
+    let input: any;
+    try {
+      input = raw ? JSON.parse(raw) : {};
+      if (typeof input !== 'object' || input === null || Array.isArray(input))
+        throw new Error();
+    } catch {
+      finish(400, 'SerializationException');
+      return sendError(
+        res,
+        new AwsError(
+          'SerializationException',
+          'The request body is not a JSON object',
+        ),
+      );
+    }
+    const output =
+      service === 'ssoAdmin'
+        ? model.ssoAdmin(op, input)
+        : model.identityStore(op, input);
+    finish(200);
+    return send(res, 200, output);
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    try {
+      if (path.startsWith('/_emulator/')) return await control(req, res, path);
+      return await aws(req, res);
     } catch (e) {
       if (e instanceof AwsError) {
-        return send(res, e.status, { __type: e.type, Message: e.message });
+        log?.(`${req.headers['x-amz-target']} ${e.status} ${e.type}`);
+        return sendError(res, e);
       }
-      return send(res, 500, { __type: 'InternalServerException', Message: String(e) });
+      return sendError(
+        res,
+        new AwsError('InternalServerException', String(e), 500),
+      );
     }
   });
+  server.keepAliveTimeout = 5_000;
 
+  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const port = (server.address() as AddressInfo).port;
-  const host = options.host ?? '127.0.0.1';
+  const urlHost = urlHostFor(host);
+
   return {
-    url: `http://${host}:${port}`,
+    url: `http://${urlHost}:${port}`,
+    host,
     port,
-    getState: () => JSON.parse(JSON.stringify(model.state())),
-    setFaults: faults => {
-      model.faults = { ...model.faults, ...faults };
+    getState: state,
+    setFaults: patch => {
+      faults = mergeFaults(faults, patch);
+      return { ...faults };
     },
-    reset: () => model.reset(),
+    clearFaults: () => {
+      faults = {};
+    },
+    setQuotas: patch => {
+      const next = { ...quotas, ...patch };
+      checkQuotas(next);
+      quotas = next;
+      return { ...quotas };
+    },
+    reset,
     close: () =>
       new Promise<void>(resolve => {
-        server.closeAllConnections?.();
+        model.dispose();
         server.close(() => resolve());
+        server.closeAllConnections();
       }),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * A local AWS IAM Identity Center emulator (SSO Admin + Identity Store over
- * the AWS JSON 1.1 protocol) for JIT Access demos and tests.
+ * the AWS JSON 1.1 protocol) with asynchronous operation statuses, the
+ * service's quotas and fault injection, for JIT Access demos and tests.
  *
  * @packageDocumentation
  */
@@ -10,10 +11,14 @@ export { demoSeed } from './demoSeed';
 export type {
   EmulatorAssignment,
   EmulatorFaults,
+  EmulatorOperation,
   EmulatorOptions,
   EmulatorPermissionSet,
+  EmulatorProvisioning,
   EmulatorQuotas,
   EmulatorSeed,
   EmulatorState,
+  EmulatorStats,
+  EmulatorTag,
   EmulatorUser,
 } from './types';

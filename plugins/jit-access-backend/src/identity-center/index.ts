@@ -1,5 +1,23 @@
-export { IdentityCenterError, toIdentityCenterError } from './IdentityCenterError';
-export type { AssignmentTarget, IdentityCenterGateway, PermissionSetInfo } from './IdentityCenterGateway';
-export { RateLimiter } from './RateLimiter';
+export {
+  IdentityCenterError,
+  IdentityCenterUserNotFoundError,
+  isTransientFailureReason,
+  toIdentityCenterError,
+} from './IdentityCenterError';
+export type {
+  AssignmentPrincipal,
+  AssignmentTarget,
+  IdentityCenterGateway,
+  NewPermissionSet,
+  OperationOptions,
+  PermissionSetInfo,
+} from './IdentityCenterGateway';
+export { RateLimiter, systemClock } from './RateLimiter';
+export type { Clock, RateLimiterOptions } from './RateLimiter';
+export { backoffDelay, DEFAULT_RETRY_POLICY, withRetries } from './retry';
+export type { RetryPolicy, WithRetriesOptions } from './retry';
 export { SdkIdentityCenterGateway } from './SdkIdentityCenterGateway';
-export type { SdkIdentityCenterGatewayOptions } from './SdkIdentityCenterGateway';
+export type {
+  IdentityCenterCredentials,
+  SdkIdentityCenterGatewayOptions,
+} from './SdkIdentityCenterGateway';
