@@ -3,7 +3,7 @@
 // fresh SQLite directory, waits until it is ready, runs the end-to-end tests
 // in e2e/tests with Node's test runner, and stops the portal.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,40 @@ import { BACKEND, FRONTEND, api, waitFor } from './lib.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'jit-e2e-'));
 const only = process.argv.slice(2);
+
+// The portal listens on fixed ports (7007, 3000, 7311): runs from several
+// checkouts on one machine take turns through a lock directory in /tmp.
+const lockDir = join(tmpdir(), 'jit-access-e2e.lock');
+const lockWaitStarted = Date.now();
+for (;;) {
+  try {
+    mkdirSync(lockDir);
+    writeFileSync(join(lockDir, 'pid'), String(process.pid));
+    break;
+  } catch {
+    let holder = 0;
+    let alive = false;
+    try {
+      holder = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
+      process.kill(holder, 0);
+      alive = true;
+    } catch {
+      // no pid yet (just taken), or the holder is gone
+    }
+    // A dead holder's lock is taken over; a lock without a pid after 10 s too.
+    if ((holder && !alive) || (!holder && Date.now() - lockWaitStarted > 10_000)) {
+      rmSync(lockDir, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() - lockWaitStarted > 30 * 60_000) {
+      console.error(`e2e: another run (pid ${holder}) holds ${lockDir} for 30 minutes; giving up`);
+      process.exit(1);
+    }
+    if (holder) console.log(`e2e: waiting for the run with pid ${holder} to finish`);
+    await new Promise(r => setTimeout(r, 5000));
+  }
+}
+const releaseLock = () => rmSync(lockDir, { recursive: true, force: true });
 
 const started = Date.now();
 const portal = spawn(
@@ -49,6 +83,7 @@ function stop() {
 }
 process.on('SIGINT', () => {
   stop();
+  releaseLock();
   process.exit(130);
 });
 
@@ -90,10 +125,12 @@ try {
   console.error(log.join('').split('\n').slice(-80).join('\n'));
 } finally {
   if (process.env.JIT_E2E_LOG) {
-    const { writeFileSync } = await import('node:fs');
     writeFileSync(process.env.JIT_E2E_LOG, log.join(''));
   }
   stop();
   rmSync(dataDir, { recursive: true, force: true });
+  // Let the portal's processes release the ports before the next run starts.
+  await new Promise(r => setTimeout(r, 2000));
+  releaseLock();
 }
 process.exit(code);

@@ -59,6 +59,12 @@ export interface Config {
       permissionSets?: string[];
       /** Whether custom policy requests are allowed. Default false. */
       customPolicyAllowed?: boolean;
+      /**
+       * Whether break-glass is allowed: self-approved emergency access to an
+       * enabled permission set, with a mandatory reason, announced at once to
+       * every owner and admin and queued for review. Default false.
+       */
+      breakGlassAllowed?: boolean;
       /** Extra owners (user or group refs) besides the catalog owner. */
       owners?: string[];
     }>;
@@ -83,5 +89,16 @@ export interface Config {
 
     /** How often the lifecycle engine looks for due work. Default 10 seconds. */
     lifecycleFrequency?: HumanDuration | string;
+
+    /**
+     * End live sessions when access to a custom permission set ends
+     * (revoke, early end, expiry). Identity Center keeps console and CLI
+     * credentials that were already issued valid until their session
+     * duration is over, even after the assignment is deleted; with this on,
+     * the temporary permission set's inline policy is first replaced by a
+     * deny-all for tokens issued before that moment (`aws:TokenIssueTime`)
+     * and provisioned, so access ends at once. Default false.
+     */
+    endLiveSessions?: boolean;
   };
 }

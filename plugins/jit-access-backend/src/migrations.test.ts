@@ -25,4 +25,21 @@ describe.each(databases.eachSupportedId())('migrations (%s)', id => {
     await knex.migrate.latest({ directory });
     expect(await knex.schema.hasTable('jit_requests')).toBe(true);
   });
+
+  it('break-glass: adds the account setting and the review columns, and takes them away again', async () => {
+    const knex = await databases.init(id);
+    await knex.migrate.latest({ directory });
+    const columns = async () => ({
+      allowed: await knex.schema.hasColumn('jit_accounts', 'break_glass_allowed'),
+      review: await knex.schema.hasColumn('jit_requests', 'review_status'),
+    });
+    expect(await columns()).toEqual({ allowed: true, review: true });
+    await knex('jit_accounts').insert({ account_id: '111111111111', name: 'sandbox', updated_at: 1 });
+    expect((await knex('jit_accounts').first()).break_glass_allowed).toBeFalsy(); // off unless an admin allows it
+    await knex.migrate.down({ directory, name: '20261125120000_break_glass.js' });
+    expect(await columns()).toEqual({ allowed: false, review: false });
+    expect((await knex('jit_accounts').first()).name).toBe('sandbox'); // rows survive the down
+    await knex.migrate.latest({ directory });
+    expect(await columns()).toEqual({ allowed: true, review: true });
+  });
 });

@@ -3,13 +3,16 @@ import type { ApprovalStep, ApproverKind, RequestKind, RequestStatus } from './t
 /**
  * The approval steps of a request: standard requests need one approval by an
  * owner or an Admin/SSO Admin; custom and risk-tiered ones two, in order: an
- * owner, then an Admin/SSO Admin.
+ * owner, then an Admin/SSO Admin. A break-glass request has one step, the
+ * requester's own emergency approval (see `checkBreakGlass`).
  * @public
  */
 export function stepsFor(input: {
   kind: RequestKind;
   permissionSetRequiresTwoLevels?: boolean;
+  breakGlass?: boolean;
 }): ApproverKind[] {
+  if (input.breakGlass) return ['break-glass'];
   if (input.kind === 'custom' || input.permissionSetRequiresTwoLevels) {
     return ['owner', 'admin'];
   }
@@ -119,6 +122,8 @@ export function approverKindLabel(kind: ApproverKind, accountName: string): stri
       return `an owner of ${accountName}`;
     case 'admin':
       return 'an Admin or SSO Admin';
+    case 'break-glass':
+      return 'the requester (break-glass, self-approved; reviewed afterwards)';
     default:
       return `an owner of ${accountName} or an Admin/SSO Admin`;
   }

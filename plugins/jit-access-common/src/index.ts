@@ -12,6 +12,7 @@ export type {
   AccountConfigUpdate,
   AccountsResponse,
   ApprovalStep,
+  BreakGlassReview,
   ApprovalStepStatus,
   Approver,
   ApproverKind,
@@ -75,6 +76,17 @@ export {
 export type { RequestEventName, RequestTransition } from './lifecycle';
 export { approverKindLabel, decideApproval, describeStep, stepsFor } from './approval';
 export type { ApprovalDenial, ApprovalFacts, ApprovalVerdict } from './approval';
+export {
+  BREAK_GLASS_MIN_REASON_LENGTH,
+  checkBreakGlass,
+  decideReviewClose,
+} from './breakGlass';
+export type {
+  BreakGlassRefusal,
+  BreakGlassRefusalCode,
+  ReviewDenial,
+  ReviewVerdict,
+} from './breakGlass';
 export { formatRequestId, isRequestId } from './requestId';
 export { validatePolicy } from './policy/validatePolicy';
 export type { PolicyRule } from './policy/validatePolicy';

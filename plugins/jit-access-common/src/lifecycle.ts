@@ -4,6 +4,7 @@ import type { RequestStatus } from './types';
 export type RequestEventName =
   | 'approve-step'
   | 'approve-final'
+  | 'break-glass'
   | 'reject'
   | 'cancel'
   | 'time-out'
@@ -33,6 +34,8 @@ export interface RequestTransition {
 export const REQUEST_TRANSITIONS: readonly RequestTransition[] = [
   { from: 'pending', event: 'approve-step', to: 'pending' },
   { from: 'pending', event: 'approve-final', to: 'approved' },
+  // The requester's own emergency approval, made as the request is created.
+  { from: 'pending', event: 'break-glass', to: 'approved' },
   { from: 'pending', event: 'reject', to: 'rejected' },
   { from: 'pending', event: 'cancel', to: 'cancelled' },
   { from: 'pending', event: 'time-out', to: 'timed_out' },

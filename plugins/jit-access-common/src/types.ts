@@ -34,9 +34,11 @@ export type RequestKind = 'standard' | 'custom';
  * - `owner`: an owner of the target account (custom step 1).
  * - `owner-or-admin`: an owner, an Admin or an SSO Admin (standard requests).
  * - `admin`: an Admin or an SSO Admin (custom and risk-tiered step 2).
+ * - `break-glass`: the requester, self-approved in an emergency (the only
+ *   step of a break-glass request; reviewed afterwards).
  * @public
  */
-export type ApproverKind = 'owner' | 'owner-or-admin' | 'admin';
+export type ApproverKind = 'owner' | 'owner-or-admin' | 'admin' | 'break-glass';
 
 /** @public */
 export type ApprovalStepStatus = 'waiting' | 'pending' | 'approved' | 'rejected' | 'skipped';
@@ -56,6 +58,20 @@ export interface ApprovalStep {
 /** Why the effective duration is what it is. @public */
 export type DurationCause = 'requested' | 'permission-set-session' | 'custom-cap';
 
+/**
+ * The after-the-fact review of a break-glass request: open until an owner of
+ * the account or an Admin/SSO Admin (never the requester) closes it with a
+ * comment.
+ * @public
+ */
+export interface BreakGlassReview {
+  status: 'open' | 'closed';
+  closedBy?: string;
+  closedByName?: string;
+  closedAt?: string;
+  comment?: string;
+}
+
 /** @public */
 export interface AccessRequest {
   /** Short human id, e.g. `JIT-7K3F9Q`. */
@@ -74,6 +90,10 @@ export interface AccessRequest {
   customPolicy?: string;
   /** The active request this one extends; on approval it takes over its session. */
   extendsRequestId?: string;
+  /** Self-approved emergency access: announced to owners and admins, reviewed after. */
+  breakGlass?: boolean;
+  /** Present on break-glass requests. */
+  review?: BreakGlassReview;
   requestedDurationMinutes: number;
   effectiveDurationMinutes: number;
   durationCause: DurationCause;
@@ -97,7 +117,14 @@ export interface AccessRequest {
 }
 
 /** @public */
-export type RequestActionName = 'approve' | 'reject' | 'cancel' | 'revoke' | 'end' | 'extend';
+export type RequestActionName =
+  | 'approve'
+  | 'reject'
+  | 'cancel'
+  | 'revoke'
+  | 'end'
+  | 'extend'
+  | 'closeReview';
 
 /** An action the caller may or may not take, with the reason when not. @public */
 export interface RequestAction {
@@ -159,6 +186,8 @@ export interface RequestableAccount {
   owners: string[];
   /** False when nobody can approve standard requests for this account. */
   hasApprover: boolean;
+  /** Self-approved emergency access (break-glass) is allowed on this account. */
+  breakGlassAllowed: boolean;
 }
 
 /** @public */
@@ -187,6 +216,12 @@ export interface CreateRequestBody {
   startAt?: string;
   /** Extend this active session of yours (same account and permission set). */
   extendsRequestId?: string;
+  /**
+   * Break-glass: self-approved emergency access to a permission set, where
+   * the account allows it; the reason needs at least
+   * `BREAK_GLASS_MIN_REASON_LENGTH` characters.
+   */
+  breakGlass?: boolean;
 }
 
 /** @public */
@@ -237,6 +272,8 @@ export interface AccountConfig {
   /** ARNs of the permission sets enabled for this account. */
   enabledPermissionSetArns: string[];
   customPolicyAllowed: boolean;
+  /** Self-approved emergency access (break-glass) allowed. */
+  breakGlassAllowed: boolean;
   /** Owners from the catalog entity (`spec.owner`). */
   catalogOwners: string[];
   /** Owners an admin assigned ("Manage owners"), user or group refs. */
@@ -252,6 +289,7 @@ export interface AccountConfigUpdate {
   onboarded?: boolean;
   enabledPermissionSetArns?: string[];
   customPolicyAllowed?: boolean;
+  breakGlassAllowed?: boolean;
   assignedOwners?: string[];
 }
 

@@ -11,11 +11,10 @@
 import {
   BackstageCredentials,
   PermissionsService,
-  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { Entity } from '@backstage/catalog-model';
+import { demoUserInfo, ENTITIES } from './demoCatalog';
 import {
   AuthorizeResult,
   PermissionCriteria,
@@ -39,53 +38,9 @@ import { createJitAccess } from '../service/createJitAccess';
 import { createRouter } from '../service/router';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 
-export const MEMBERSHIPS: Record<string, string[]> = {
-  alice: [],
-  bob: ['team-alpha'],
-  frank: ['team-beta'],
-  erin: ['approvers'],
-  carol: ['platform-admins'],
-  dave: ['sso-admins'],
-};
+export { demoUserInfo, ENTITIES, MEMBERSHIPS } from './demoCatalog';
 
-function user(name: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'User',
-    metadata: { name, namespace: 'default' },
-    spec: { profile: { displayName: name[0].toUpperCase() + name.slice(1), email: `${name}@example.com` }, memberOf: MEMBERSHIPS[name] },
-    relations: MEMBERSHIPS[name].map(g => ({ type: 'memberOf', targetRef: `group:default/${g}` })),
-  };
-}
-
-function account(name: string, id: string, owner: string): Entity {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'Resource',
-    metadata: { name, namespace: 'default', annotations: { 'amazonaws.com/account-id': id } },
-    spec: { type: 'aws-account', owner },
-    relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
-  };
-}
-
-export const ENTITIES: Entity[] = [
-  ...Object.keys(MEMBERSHIPS).map(user),
-  account('sandbox', '111111111111', 'team-alpha'),
-  account('production', '222222222222', 'team-beta'),
-  account('orphan', '333333333333', 'legacy'),
-];
-
-const userInfo: UserInfoService = {
-  async getUserInfo(credentials: BackstageCredentials) {
-    const principal = credentials.principal as { type: string; userEntityRef?: string };
-    if (principal.type !== 'user' || !principal.userEntityRef) throw new Error('not a user');
-    const name = principal.userEntityRef.split('/')[1];
-    return {
-      userEntityRef: principal.userEntityRef,
-      ownershipEntityRefs: [principal.userEntityRef, ...(MEMBERSHIPS[name] ?? []).map(g => `group:default/${g}`)],
-    };
-  },
-};
+const userInfo = demoUserInfo;
 
 const rulesByName = new Map(Object.values(jitRequestRules).map(r => [r.name, r]));
 
@@ -98,7 +53,8 @@ function evaluate(c: PermissionCriteria<PermissionCondition>, resource: JitReque
   return rule.apply(resource, c.params as any);
 }
 
-export async function createHarness(knex: Knex) {
+/** `jitAccess` overrides config keys of the plugin (shallow merge). */
+export async function createHarness(knex: Knex, options: { jitAccess?: Record<string, unknown> } = {}) {
   const emulator: IdentityCenterEmulator = await startIdentityCenterEmulator({ timing: { assignmentDelayMs: 20 } });
   const seed = demoSeed();
   const config = new ConfigReader({
@@ -110,10 +66,11 @@ export async function createHarness(knex: Knex) {
         ssoAdminGroups: ['group:default/sso-admins'],
       },
       accounts: [
-        { accountId: '111111111111', name: 'sandbox', permissionSets: ['ReadOnlyAccess', 'PowerUserAccess'], customPolicyAllowed: true },
+        { accountId: '111111111111', name: 'sandbox', permissionSets: ['ReadOnlyAccess', 'PowerUserAccess'], customPolicyAllowed: true, breakGlassAllowed: true },
         { accountId: '222222222222', name: 'production', permissionSets: ['ReadOnlyAccess', 'AdministratorAccess'], customPolicyAllowed: true },
         { accountId: '333333333333', name: 'orphan', permissionSets: ['ReadOnlyAccess'] },
       ],
+      ...options.jitAccess,
     },
   });
   const store = await DatabaseJitStore.forTest(knex);
@@ -147,10 +104,16 @@ export async function createHarness(knex: Knex) {
   };
   const sent: NotificationSendOptions[] = [];
   /** Audit events as Backstage's auditor service receives them. */
-  const audits: Array<{ eventId: string; meta?: object; outcome?: 'success' | 'fail'; result?: object }> = [];
+  const audits: Array<{
+    eventId: string;
+    severityLevel?: string;
+    meta?: object;
+    outcome?: 'success' | 'fail';
+    result?: object;
+  }> = [];
   const auditor = {
-    async createEvent(o: { eventId: string; meta?: object }) {
-      const entry: (typeof audits)[number] = { eventId: o.eventId, meta: o.meta };
+    async createEvent(o: { eventId: string; severityLevel?: string; meta?: object }) {
+      const entry: (typeof audits)[number] = { eventId: o.eventId, severityLevel: o.severityLevel, meta: o.meta };
       audits.push(entry);
       return {
         async success(r?: { meta?: object }) {

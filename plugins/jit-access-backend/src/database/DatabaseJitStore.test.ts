@@ -1,4 +1,5 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import { Knex } from 'knex';
 import type { ApprovalStep } from '@jit-access/plugin-jit-access-common';
 import { DatabaseJitStore } from './DatabaseJitStore';
 import { StoredRequest } from './JitStore';
@@ -7,7 +8,23 @@ jest.setTimeout(60_000);
 
 const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
 
-function newRequest(id: string, createdAt: number, over: Partial<StoredRequest> = {}) {
+/** Names of the triggers on the event table. */
+async function eventTriggers(knex: Knex): Promise<string[]> {
+  if (knex.client.config.client === 'pg') {
+    const { rows } = await knex.raw(
+      "select tgname as name from pg_trigger where tgrelid = 'jit_request_events'::regclass and not tgisinternal",
+    );
+    return rows.map((r: { name: string }) => r.name);
+  }
+  const rows = await knex.raw("select name from sqlite_master where type = 'trigger' and tbl_name = 'jit_request_events'");
+  return rows.map((r: { name: string }) => r.name);
+}
+
+function newRequest(
+  id: string,
+  createdAt: number,
+  over: Partial<StoredRequest> = {},
+) {
   const request: StoredRequest = {
     id,
     requester: 'user:default/alice',
@@ -28,137 +45,289 @@ function newRequest(id: string, createdAt: number, over: Partial<StoredRequest> 
     attempts: 0,
     ...over,
   };
-  const steps: ApprovalStep[] = [{ step: 1, approverKind: 'owner-or-admin', status: 'pending' }];
+  const steps: ApprovalStep[] = [
+    { step: 1, approverKind: 'owner-or-admin', status: 'pending' },
+  ];
   return { request, steps, actor: request.requester };
 }
 
-describe.each(databases.eachSupportedId())('DatabaseJitStore (%s)', (id: TestDatabaseId) => {
-  async function createStore() {
-    const knex = await databases.init(id);
-    return { knex, store: await DatabaseJitStore.forTest(knex) };
-  }
-
-  it('stores a request with its step and a created event', async () => {
-    const { store } = await createStore();
-    await store.createRequest(newRequest('JIT-AAAAAA', 1_700_000_000_000));
-    const r = await store.getRequest('JIT-AAAAAA');
-    expect(r).toMatchObject({ id: 'JIT-AAAAAA', status: 'pending', currentStep: 1, attempts: 0 });
-    expect(r!.createdAt).toBe(new Date(1_700_000_000_000).toISOString());
-    expect(await store.getSteps('JIT-AAAAAA')).toEqual([
-      { step: 1, approverKind: 'owner-or-admin', status: 'pending', decidedBy: undefined, decidedAt: undefined, comment: undefined },
-    ]);
-    const events = await store.getEvents('JIT-AAAAAA');
-    expect(events.map(e => [e.type, e.fromStatus, e.toStatus])).toEqual([['created', undefined, 'pending']]);
-  });
-
-  it('applies a guarded transition once: the second of two racing decisions loses', async () => {
-    const { store } = await createStore();
-    await store.createRequest(newRequest('JIT-BBBBBB', 1_700_000_000_000));
-    const decide = (who: string) =>
-      store.transition({
-        requestId: 'JIT-BBBBBB',
-        from: 'pending',
-        fromStep: 1,
-        to: 'approved',
-        decideStep: { step: 1, status: 'approved', decidedBy: who },
-        event: { actor: who, type: 'approved-step-1' },
-        now: 1_700_000_100_000,
-      });
-    const results = await Promise.all([decide('user:default/bob'), decide('user:default/carol')]);
-    expect(results.filter(Boolean)).toHaveLength(1);
-    const events = await store.getEvents('JIT-BBBBBB');
-    expect(events.map(e => e.type)).toEqual(['created', 'approved-step-1']);
-    const [step] = await store.getSteps('JIT-BBBBBB');
-    expect(step.status).toBe('approved');
-    expect(events[1].actor).toBe(step.decidedBy);
-  });
-
-  it('refuses a transition the lifecycle does not have, and writes nothing', async () => {
-    const { store } = await createStore();
-    await store.createRequest(newRequest('JIT-ILLEG1', 1_700_000_000_000));
-    await expect(
-      store.transition({
-        requestId: 'JIT-ILLEG1',
-        from: 'pending',
-        to: 'active',
-        event: { actor: 'user:default/mallory', type: 'shortcut' },
-        now: 1_700_000_100_000,
-      }),
-    ).rejects.toMatchObject({ name: 'IllegalTransitionError' });
-    expect((await store.getRequest('JIT-ILLEG1'))!.status).toBe('pending');
-    expect((await store.getEvents('JIT-ILLEG1')).map(e => e.type)).toEqual(['created']);
-  });
-
-  it('pages with a keyset cursor, newest first, without gaps or repeats', async () => {
-    const { store } = await createStore();
-    for (let i = 0; i < 7; i++) {
-      await store.createRequest(newRequest(`JIT-P0000${i}`, 1_700_000_000_000 + (i % 3) * 1000));
+describe.each(databases.eachSupportedId())(
+  'DatabaseJitStore (%s)',
+  (id: TestDatabaseId) => {
+    async function createStore() {
+      const knex = await databases.init(id);
+      return { knex, store: await DatabaseJitStore.forTest(knex) };
     }
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await store.listRequests({ requester: 'user:default/alice', limit: 3, cursor });
-      seen.push(...page.items.map(r => r.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(seen).toHaveLength(7);
-    expect(new Set(seen).size).toBe(7);
-    expect(seen[0]).toBe('JIT-P00005');
-  });
 
-  it('rejects a forged cursor with a 400', async () => {
-    const { store } = await createStore();
-    await expect(store.listRequests({ limit: 3, cursor: 'not-a-cursor' })).rejects.toMatchObject({
-      name: 'InputError',
+    it('stores a request with its step and a created event', async () => {
+      const { store } = await createStore();
+      await store.createRequest(newRequest('JIT-AAAAAA', 1_700_000_000_000));
+      const r = await store.getRequest('JIT-AAAAAA');
+      expect(r).toMatchObject({
+        id: 'JIT-AAAAAA',
+        status: 'pending',
+        currentStep: 1,
+        attempts: 0,
+      });
+      expect(r!.createdAt).toBe(new Date(1_700_000_000_000).toISOString());
+      expect(await store.getSteps('JIT-AAAAAA')).toEqual([
+        {
+          step: 1,
+          approverKind: 'owner-or-admin',
+          status: 'pending',
+          decidedBy: undefined,
+          decidedAt: undefined,
+          comment: undefined,
+        },
+      ]);
+      const events = await store.getEvents('JIT-AAAAAA');
+      expect(events.map(e => [e.type, e.fromStatus, e.toStatus])).toEqual([
+        ['created', undefined, 'pending'],
+      ]);
     });
-  });
 
-  it('finds due work and hands out one lease at a time', async () => {
-    const { store } = await createStore();
-    await store.createRequest(newRequest('JIT-DUE001', 1_700_000_000_000, { status: 'approved', currentStep: undefined }));
-    await store.createRequest(newRequest('JIT-LATER1', 1_700_000_000_000, {
-      status: 'approved',
-      currentStep: undefined,
-      startAt: new Date(1_800_000_000_000).toISOString(),
-    }));
-    const now = 1_700_000_500_000;
-    expect((await store.findDueRequests(now, 10)).map(r => r.id)).toEqual(['JIT-DUE001']);
-    expect(await store.acquireLease('JIT-DUE001', 'a', now, 60_000)).toBe(true);
-    expect(await store.acquireLease('JIT-DUE001', 'b', now + 1, 60_000)).toBe(false);
-    expect(await store.findDueRequests(now + 1, 10)).toEqual([]);
-    // an expired lease (a crashed worker) can be taken over
-    expect(await store.acquireLease('JIT-DUE001', 'b', now + 60_001, 60_000)).toBe(true);
-  });
+    it('applies a guarded transition once: the second of two racing decisions loses', async () => {
+      const { store } = await createStore();
+      await store.createRequest(newRequest('JIT-BBBBBB', 1_700_000_000_000));
+      const decide = (who: string) =>
+        store.transition({
+          requestId: 'JIT-BBBBBB',
+          from: 'pending',
+          fromStep: 1,
+          to: 'approved',
+          decideStep: { step: 1, status: 'approved', decidedBy: who },
+          event: { actor: who, type: 'approved-step-1' },
+          now: 1_700_000_100_000,
+        });
+      const results = await Promise.all([
+        decide('user:default/bob'),
+        decide('user:default/carol'),
+      ]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const events = await store.getEvents('JIT-BBBBBB');
+      expect(events.map(e => e.type)).toEqual(['created', 'approved-step-1']);
+      const [step] = await store.getSteps('JIT-BBBBBB');
+      expect(step.status).toBe('approved');
+      expect(events[1].actor).toBe(step.decidedBy);
+    });
 
-  it('keeps admin choices on permission sets across a sync', async () => {
-    const { store } = await createStore();
-    const set = {
-      arn: 'arn:ps/admin',
-      name: 'AdministratorAccess',
-      sessionDuration: 'PT8H',
-      requiresTwoLevels: false,
-      source: 'identity-center' as const,
-    };
-    await store.upsertPermissionSets([set]);
-    await store.setPermissionSetRequiresTwoLevels('arn:ps/admin', true);
-    await store.upsertPermissionSets([{ ...set, sessionDuration: 'PT4H' }]);
-    const [stored] = await store.listPermissionSets();
-    expect(stored).toMatchObject({ sessionDuration: 'PT4H', requiresTwoLevels: true });
-  });
+    it('refuses a transition the lifecycle does not have, and writes nothing', async () => {
+      const { store } = await createStore();
+      await store.createRequest(newRequest('JIT-ILLEG1', 1_700_000_000_000));
+      await expect(
+        store.transition({
+          requestId: 'JIT-ILLEG1',
+          from: 'pending',
+          to: 'active',
+          event: { actor: 'user:default/mallory', type: 'shortcut' },
+          now: 1_700_000_100_000,
+        }),
+      ).rejects.toMatchObject({ name: 'IllegalTransitionError' });
+      expect((await store.getRequest('JIT-ILLEG1'))!.status).toBe('pending');
+      expect((await store.getEvents('JIT-ILLEG1')).map(e => e.type)).toEqual([
+        'created',
+      ]);
+    });
 
-  it('onboards configured accounts only once', async () => {
-    const { store } = await createStore();
-    const account = {
-      accountId: '111111111111',
-      name: 'sandbox',
-      onboarded: true,
-      customPolicyAllowed: true,
-      assignedOwners: [],
-      enabledPermissionSetArns: ['arn:a'],
-    };
-    await store.upsertAccount(account, { onlyIfMissing: true });
-    await store.upsertAccount({ ...account, onboarded: false });
-    await store.upsertAccount(account, { onlyIfMissing: true });
-    expect(await store.getAccount('111111111111')).toMatchObject({ onboarded: false, enabledPermissionSetArns: ['arn:a'] });
-  });
-});
+    it('pages with a keyset cursor, newest first, without gaps or repeats', async () => {
+      const { store } = await createStore();
+      for (let i = 0; i < 7; i++) {
+        await store.createRequest(
+          newRequest(`JIT-P0000${i}`, 1_700_000_000_000 + (i % 3) * 1000),
+        );
+      }
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.listRequests({
+          requester: 'user:default/alice',
+          limit: 3,
+          cursor,
+        });
+        seen.push(...page.items.map(r => r.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toHaveLength(7);
+      expect(new Set(seen).size).toBe(7);
+      expect(seen[0]).toBe('JIT-P00005');
+    });
+
+    it('rejects a forged cursor with a 400', async () => {
+      const { store } = await createStore();
+      await expect(
+        store.listRequests({ limit: 3, cursor: 'not-a-cursor' }),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+      });
+    });
+
+    it('finds due work and hands out one lease at a time', async () => {
+      const { store } = await createStore();
+      await store.createRequest(
+        newRequest('JIT-DUE001', 1_700_000_000_000, {
+          status: 'approved',
+          currentStep: undefined,
+        }),
+      );
+      await store.createRequest(
+        newRequest('JIT-LATER1', 1_700_000_000_000, {
+          status: 'approved',
+          currentStep: undefined,
+          startAt: new Date(1_800_000_000_000).toISOString(),
+        }),
+      );
+      const now = 1_700_000_500_000;
+      expect((await store.findDueRequests(now, 10)).map(r => r.id)).toEqual([
+        'JIT-DUE001',
+      ]);
+      expect(await store.acquireLease('JIT-DUE001', 'a', now, 60_000)).toBe(
+        true,
+      );
+      expect(await store.acquireLease('JIT-DUE001', 'b', now + 1, 60_000)).toBe(
+        false,
+      );
+      expect(await store.findDueRequests(now + 1, 10)).toEqual([]);
+      // an expired lease (a crashed worker) can be taken over
+      expect(
+        await store.acquireLease('JIT-DUE001', 'b', now + 60_001, 60_000),
+      ).toBe(true);
+    });
+
+    it('keeps admin choices on permission sets across a sync', async () => {
+      const { store } = await createStore();
+      const set = {
+        arn: 'arn:ps/admin',
+        name: 'AdministratorAccess',
+        sessionDuration: 'PT8H',
+        requiresTwoLevels: false,
+        source: 'identity-center' as const,
+      };
+      await store.upsertPermissionSets([set]);
+      await store.setPermissionSetRequiresTwoLevels('arn:ps/admin', true);
+      await store.upsertPermissionSets([{ ...set, sessionDuration: 'PT4H' }]);
+      const [stored] = await store.listPermissionSets();
+      expect(stored).toMatchObject({
+        sessionDuration: 'PT4H',
+        requiresTwoLevels: true,
+      });
+    });
+
+    it('onboards configured accounts only once', async () => {
+      const { store } = await createStore();
+      const account = {
+        accountId: '111111111111',
+        name: 'sandbox',
+        onboarded: true,
+        customPolicyAllowed: true,
+        breakGlassAllowed: true,
+        assignedOwners: [],
+        enabledPermissionSetArns: ['arn:a'],
+      };
+      await store.upsertAccount(account, { onlyIfMissing: true });
+      await store.upsertAccount({ ...account, onboarded: false });
+      await store.upsertAccount(account, { onlyIfMissing: true });
+      expect(await store.getAccount('111111111111')).toMatchObject({
+        onboarded: false,
+        breakGlassAllowed: true,
+        enabledPermissionSetArns: ['arn:a'],
+      });
+    });
+
+    it('hands out a named lock to one holder at a time, until it expires or is released', async () => {
+      const { store } = await createStore();
+      const t = 1_700_000_000_000;
+      const key = 'assignment:111111111111:arn:p:u-1';
+      const results = await Promise.all(
+        ['w1', 'w2', 'w3'].map(w => store.acquireLock(key, w, t, 1000)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const holder = ['w1', 'w2', 'w3'][results.indexOf(true)];
+      expect(await store.acquireLock(key, 'w4', t + 500, 1000)).toBe(false);
+      expect(await store.renewLock(key, holder, t + 900, 1000)).toBe(true);
+      expect(await store.acquireLock(key, 'w4', t + 1500, 1000)).toBe(false); // renewed until t+1900
+      expect(await store.renewLock(key, 'w4', t + 1500, 1000)).toBe(false);
+      expect(await store.acquireLock(key, 'w4', t + 2000, 1000)).toBe(true); // expired: taken over
+      expect(await store.renewLock(key, holder, t + 2100, 1000)).toBe(false); // the old holder lost it
+      await store.releaseLock(key, holder); // not the holder: no effect
+      expect(await store.acquireLock(key, 'w5', t + 2200, 1000)).toBe(false);
+      await store.releaseLock(key, 'w4');
+      expect(await store.acquireLock(key, 'w5', t + 2200, 1000)).toBe(true);
+    });
+
+    it('creates a break-glass request already approved by its requester, in one transaction', async () => {
+      const { store } = await createStore();
+      const bg = newRequest('JIT-BG0001', 1_700_000_000_000, { breakGlass: true, review: { status: 'open' } });
+      await store.createRequest({
+        ...bg,
+        steps: [{ step: 1, approverKind: 'break-glass', status: 'pending' }],
+        then: {
+          from: 'pending',
+          fromStep: 1,
+          to: 'approved',
+          patch: { currentStep: undefined, decidedAt: 1_700_000_000_000 },
+          decideStep: { step: 1, status: 'approved', decidedBy: 'user:default/alice' },
+          event: { actor: 'user:default/alice', type: 'break-glass', comment: 'debugging' },
+        },
+      });
+      expect(await store.getRequest('JIT-BG0001')).toMatchObject({
+        status: 'approved',
+        currentStep: undefined,
+        breakGlass: true,
+        review: { status: 'open' },
+      });
+      expect(await store.getSteps('JIT-BG0001')).toMatchObject([
+        { approverKind: 'break-glass', status: 'approved', decidedBy: 'user:default/alice' },
+      ]);
+      expect((await store.getEvents('JIT-BG0001')).map(e => [e.type, e.fromStatus, e.toStatus])).toEqual([
+        ['created', undefined, 'pending'],
+        ['break-glass', 'pending', 'approved'],
+      ]);
+      const open = await store.listRequests({ reviewStatus: 'open', limit: 10 });
+      expect(open.items.map(r => r.id)).toEqual(['JIT-BG0001']);
+    });
+
+    it('an illegal follow-up transition rolls the whole creation back', async () => {
+      const { store } = await createStore();
+      await expect(
+        store.createRequest({
+          ...newRequest('JIT-BG0002', 1_700_000_000_000),
+          then: { from: 'pending', to: 'active', event: { actor: 'user:default/alice', type: 'shortcut' } },
+        }),
+      ).rejects.toMatchObject({ name: 'IllegalTransitionError' });
+      expect(await store.getRequest('JIT-BG0002')).toBeUndefined();
+    });
+
+    it('closes a review once: the second of two racing closes loses', async () => {
+      const { store } = await createStore();
+      await store.createRequest(newRequest('JIT-BG0003', 1_700_000_000_000, { breakGlass: true, review: { status: 'open' } }));
+      const close = (who: string) =>
+        store.closeReview({ requestId: 'JIT-BG0003', closedBy: who, comment: `checked by ${who}`, now: 1_700_000_100_000 });
+      const results = await Promise.all([close('user:default/bob'), close('user:default/carol')]);
+      expect(results.filter(Boolean)).toHaveLength(1);
+      const r = (await store.getRequest('JIT-BG0003'))!;
+      expect(r.review).toMatchObject({ status: 'closed', closedAt: new Date(1_700_000_100_000).toISOString() });
+      expect(r.review!.comment).toBe(`checked by ${r.review!.closedBy}`);
+      const events = (await store.getEvents('JIT-BG0003')).filter(e => e.type === 'review-closed');
+      expect(events).toMatchObject([{ actor: r.review!.closedBy, comment: r.review!.comment, toStatus: undefined }]);
+      expect((await store.listRequests({ reviewStatus: 'open', limit: 10 })).items).toEqual([]);
+      // a request that is not break-glass has no review to close
+      await store.createRequest(newRequest('JIT-NOTBG1', 1_700_000_000_000));
+      expect(await store.closeReview({ requestId: 'JIT-NOTBG1', closedBy: 'user:default/bob', comment: 'x', now: 1 })).toBe(false);
+    });
+
+    it('keeps the event table append-only: the database refuses to change, delete or truncate events', async () => {
+      const { knex, store } = await createStore();
+      await store.createRequest(newRequest('JIT-EVENTS', 1_700_000_000_000));
+      await store.appendEvent('JIT-EVENTS', { actor: 'user:default/carol', type: 'reconciled', comment: 'kept' }, 1_700_000_000_001);
+      const before = await knex('jit_request_events').orderBy('id');
+      expect(before).toHaveLength(2);
+      const migrations = (await knex('knex_migrations').select('name')).map(m => m.name);
+      expect(migrations).toContain('20261125140000_append_only_events.js');
+      expect(await eventTriggers(knex)).toHaveLength(2);
+      await expect(knex('jit_request_events').update({ comment: 'rewritten' })).rejects.toThrow(/append-only/);
+      await expect(knex('jit_request_events').where({ type: 'reconciled' }).delete()).rejects.toThrow(/append-only/);
+      await expect(knex('jit_request_events').truncate()).rejects.toThrow(/append-only/);
+      expect(await knex('jit_request_events').orderBy('id')).toEqual(before);
+    });
+  },
+);

@@ -8,6 +8,7 @@ import type {
   ApprovalStep,
   ApprovalStepStatus,
   ApproverKind,
+  BreakGlassReview,
   DurationCause,
   JitSettings,
   RequestEvent,
@@ -24,6 +25,7 @@ import {
   TABLE_ACCOUNTS,
   TABLE_ACCOUNT_PERMISSION_SETS,
   TABLE_EVENTS,
+  TABLE_LOCKS,
   TABLE_PERMISSION_SETS,
   TABLE_REQUESTS,
   TABLE_SETTINGS,
@@ -116,6 +118,7 @@ export class DatabaseJitStore implements JitStore {
         entity_ref: account.entityRef ?? null,
         onboarded: account.onboarded,
         custom_policy_allowed: account.customPolicyAllowed,
+        break_glass_allowed: account.breakGlassAllowed,
         assigned_owners: JSON.stringify(account.assignedOwners),
         updated_at: Date.now(),
       };
@@ -208,8 +211,11 @@ export class DatabaseJitStore implements JitStore {
 
   // ---------------------------------------------------------------- requests
 
-  async createRequest({ request: r, steps, actor }: NewRequest): Promise<void> {
+  async createRequest({ request: r, steps, actor, then }: NewRequest): Promise<void> {
     const now = Date.parse(r.createdAt);
+    if (then && then.from !== r.status) {
+      throw new Error(`Request ${r.id} is created ${r.status}, not ${then.from}`);
+    }
     await this.db.transaction(async tx => {
       await tx<DbRequestRow>(TABLE_REQUESTS).insert({
         id: r.id,
@@ -232,6 +238,8 @@ export class DatabaseJitStore implements JitStore {
         current_step: r.currentStep ?? null,
         required_steps: r.requiredSteps,
         status_reason: r.statusReason ?? null,
+        break_glass: !!r.breakGlass,
+        review_status: r.review?.status ?? null,
         attempts: 0,
         created_at: now,
         updated_at: now,
@@ -253,6 +261,9 @@ export class DatabaseJitStore implements JitStore {
         to_status: r.status,
         comment: null,
       });
+      if (then && !(await applyTransition(tx, { ...then, requestId: r.id, now }))) {
+        throw new Error(`Request ${r.id} was not ${then.from} right after its creation`);
+      }
     });
   }
 
@@ -302,6 +313,7 @@ export class DatabaseJitStore implements JitStore {
       q.whereNot('requester', filter.excludeRequester);
     if (filter.accountIds) q.whereIn('account_id', filter.accountIds);
     if (filter.statuses) q.whereIn('status', filter.statuses);
+    if (filter.reviewStatus) q.where('review_status', filter.reviewStatus);
     if (filter.cursor) {
       const c = decodeCursor(filter.cursor);
       q.where(b =>
@@ -329,45 +341,34 @@ export class DatabaseJitStore implements JitStore {
   }
 
   async transition(t: Transition): Promise<boolean> {
-    // The lifecycle table of -common is the only source of legal moves.
-    assertTransition(t.from, t.to);
+    return this.db.transaction(tx => applyTransition(tx, t));
+  }
+
+  async closeReview(args: {
+    requestId: string;
+    closedBy: string;
+    comment: string;
+    now: number;
+  }): Promise<boolean> {
     return this.db.transaction(async tx => {
-      const where: Record<string, unknown> = {
-        id: t.requestId,
-        status: t.from,
-      };
-      if (t.fromStep !== undefined) where.current_step = t.fromStep;
       const n = await tx(TABLE_REQUESTS)
-        .where(where)
+        .where({ id: args.requestId, review_status: 'open' })
         .update({
-          status: t.to,
-          updated_at: t.now,
-          ...patchToRow(t.patch ?? {}),
+          review_status: 'closed',
+          review_closed_by: args.closedBy,
+          review_closed_at: args.now,
+          review_comment: args.comment,
+          updated_at: args.now,
         });
       if (n < 1) return false;
-      if (t.decideStep) {
-        await tx(TABLE_STEPS)
-          .where({ request_id: t.requestId, step: t.decideStep.step })
-          .update({
-            status: t.decideStep.status,
-            decided_by: t.decideStep.decidedBy,
-            decided_at: t.now,
-            comment: t.decideStep.comment ?? null,
-          });
-      }
-      if (t.openStep !== undefined) {
-        await tx(TABLE_STEPS)
-          .where({ request_id: t.requestId, step: t.openStep })
-          .update({ status: 'pending' });
-      }
       await tx<DbEventRow>(TABLE_EVENTS).insert({
-        request_id: t.requestId,
-        actor: t.event.actor,
-        at: t.now,
-        type: t.event.type,
-        from_status: t.from,
-        to_status: t.to,
-        comment: t.event.comment ?? null,
+        request_id: args.requestId,
+        actor: args.closedBy,
+        at: args.now,
+        type: 'review-closed',
+        from_status: null,
+        to_status: null,
+        comment: args.comment,
       });
       return true;
     });
@@ -488,7 +489,41 @@ export class DatabaseJitStore implements JitStore {
       .update({ lease_owner: null, lease_until: null });
   }
 
-  async listOtherLiveGrants(args: {
+  async renewLease(id: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    const n = await this.db(TABLE_REQUESTS)
+      .where({ id, lease_owner: owner })
+      .update({ lease_until: now + leaseMs });
+    return n > 0;
+  }
+
+  async acquireLock(key: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    // Take over an expired lock in one conditional statement, or insert it;
+    // of two workers inserting at once the database lets one win.
+    const taken = await this.db(TABLE_LOCKS)
+      .where({ key })
+      .andWhere('lease_until', '<', now)
+      .update({ owner, lease_until: now + leaseMs });
+    if (taken > 0) return true;
+    await this.db(TABLE_LOCKS)
+      .insert({ key, owner, lease_until: now + leaseMs })
+      .onConflict('key')
+      .ignore();
+    const row = await this.db(TABLE_LOCKS).where({ key }).first();
+    return row?.owner === owner;
+  }
+
+  async renewLock(key: string, owner: string, now: number, leaseMs: number): Promise<boolean> {
+    const n = await this.db(TABLE_LOCKS)
+      .where({ key, owner })
+      .update({ lease_until: now + leaseMs });
+    return n > 0;
+  }
+
+  async releaseLock(key: string, owner: string): Promise<void> {
+    await this.db(TABLE_LOCKS).where({ key, owner }).delete();
+  }
+
+  async listGrantsOfAssignment(args: {
     excludeRequestId: string;
     principalId: string;
     accountId: string;
@@ -500,10 +535,54 @@ export class DatabaseJitStore implements JitStore {
         account_id: args.accountId,
         permission_set_arn: args.permissionSetArn,
       })
-      .whereIn('status', ['provisioning', 'active'])
+      .whereIn('status', ['provisioning', 'active', 'ending'])
       .whereNot('id', args.excludeRequestId);
     return rows.map(mapRequest);
   }
+}
+
+/** The guarded update of a transition, its steps and its event, inside `tx`. */
+async function applyTransition(tx: Knex.Transaction, t: Transition): Promise<boolean> {
+  // The lifecycle table of -common is the only source of legal moves.
+  assertTransition(t.from, t.to);
+  const where: Record<string, unknown> = {
+    id: t.requestId,
+    status: t.from,
+  };
+  if (t.fromStep !== undefined) where.current_step = t.fromStep;
+  const n = await tx(TABLE_REQUESTS)
+    .where(where)
+    .update({
+      status: t.to,
+      updated_at: t.now,
+      ...patchToRow(t.patch ?? {}),
+    });
+  if (n < 1) return false;
+  if (t.decideStep) {
+    await tx(TABLE_STEPS)
+      .where({ request_id: t.requestId, step: t.decideStep.step })
+      .update({
+        status: t.decideStep.status,
+        decided_by: t.decideStep.decidedBy,
+        decided_at: t.now,
+        comment: t.decideStep.comment ?? null,
+      });
+  }
+  if (t.openStep !== undefined) {
+    await tx(TABLE_STEPS)
+      .where({ request_id: t.requestId, step: t.openStep })
+      .update({ status: 'pending' });
+  }
+  await tx<DbEventRow>(TABLE_EVENTS).insert({
+    request_id: t.requestId,
+    actor: t.event.actor,
+    at: t.now,
+    type: t.event.type,
+    from_status: t.from,
+    to_status: t.to,
+    comment: t.event.comment ?? null,
+  });
+  return true;
 }
 
 function mapAccount(r: DbAccountRow, arns: string[]): StoredAccount {
@@ -513,6 +592,7 @@ function mapAccount(r: DbAccountRow, arns: string[]): StoredAccount {
     entityRef: r.entity_ref ?? undefined,
     onboarded: toBool(r.onboarded),
     customPolicyAllowed: toBool(r.custom_policy_allowed),
+    breakGlassAllowed: toBool(r.break_glass_allowed),
     assignedOwners: JSON.parse(r.assigned_owners),
     enabledPermissionSetArns: arns,
   };
@@ -530,6 +610,7 @@ function mapRequest(r: DbRequestRow): StoredRequest {
     permissionSetName: r.permission_set_name ?? undefined,
     customPolicy: r.custom_policy ?? undefined,
     extendsRequestId: r.extends_request_id ?? undefined,
+    ...(toBool(r.break_glass) ? { breakGlass: true, review: mapReview(r) } : {}),
     requestedDurationMinutes: r.requested_minutes,
     effectiveDurationMinutes: r.effective_minutes,
     durationCause: r.duration_cause as DurationCause,
@@ -556,6 +637,15 @@ function mapRequest(r: DbRequestRow): StoredRequest {
     attempts: r.attempts,
     nextAttemptAt: toMs(r.next_attempt_at),
     warnedAt: toMs(r.warned_at),
+  };
+}
+
+function mapReview(r: DbRequestRow): BreakGlassReview {
+  return {
+    status: r.review_status === 'closed' ? 'closed' : 'open',
+    closedBy: r.review_closed_by ?? undefined,
+    closedAt: toIso(r.review_closed_at),
+    comment: r.review_comment ?? undefined,
   };
 }
 

@@ -13,6 +13,7 @@ export interface StoredAccount {
   entityRef?: string;
   onboarded: boolean;
   customPolicyAllowed: boolean;
+  breakGlassAllowed: boolean;
   assignedOwners: string[];
   enabledPermissionSetArns: string[];
 }
@@ -49,14 +50,22 @@ export interface NewRequest {
   request: Omit<StoredRequest, 'attempts' | 'updatedAt'>;
   steps: ApprovalStep[];
   actor: string;
+  /**
+   * A transition applied in the same transaction as the insert, so the
+   * request is never seen in its initial state (break-glass: pending, then
+   * approved by the requester at once).
+   */
+  then?: Omit<Transition, 'requestId' | 'now'>;
 }
 
 export interface RequestListFilter {
   requester?: string;
   accountIds?: string[];
   statuses?: RequestStatus[];
-  /** Only requests whose current pending step is one of these kinds. */
+  /** Leave out the requests of this user. */
   excludeRequester?: string;
+  /** Only break-glass requests whose review is in this state. */
+  reviewStatus?: 'open' | 'closed';
   limit: number;
   /** Opaque keyset cursor from a previous page. */
   cursor?: string;
@@ -134,6 +143,12 @@ export interface JitStore {
   /** Updates bookkeeping without a status change, guarded by status. */
   patchRequest(id: string, status: RequestStatus, patch: RequestPatch): Promise<boolean>;
 
+  /**
+   * Closes the open review of a break-glass request, with the event, in one
+   * guarded update; false when it is not open (any more).
+   */
+  closeReview(args: { requestId: string; closedBy: string; comment: string; now: number }): Promise<boolean>;
+
   /** Appends an event without a status change (e.g. a reconciler repair). */
   appendEvent(requestId: string, event: { actor: string; type: string; comment?: string }, now: number): Promise<void>;
   /** Requests in these statuses, oldest first (for the reconciler). */
@@ -155,11 +170,21 @@ export interface JitStore {
   /** Takes a lease on a request; false when another worker holds it. */
   acquireLease(id: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
   releaseLease(id: string, owner: string): Promise<void>;
+  /** Extends a lease this worker holds; false when it was lost. */
+  renewLease(id: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
   /**
-   * Other grants of the same principal, account and permission set that hold
-   * (or are getting) the assignment: provisioning or active.
+   * Takes a named lock (a lease: free again after `leaseMs` unless renewed);
+   * false when someone else holds it. `owner` must be unique per holder.
    */
-  listOtherLiveGrants(args: {
+  acquireLock(key: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
+  renewLock(key: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
+  releaseLock(key: string, owner: string): Promise<void>;
+  /**
+   * The other grants of one assignment (principal, account, permission set)
+   * that are provisioning, active or ending: see `assignmentClaims.ts` for
+   * what they mean for creating and deleting it.
+   */
+  listGrantsOfAssignment(args: {
     excludeRequestId: string;
     principalId: string;
     accountId: string;

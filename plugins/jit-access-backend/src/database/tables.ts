@@ -7,6 +7,7 @@ export const TABLE_SETTINGS = 'jit_settings';
 export const TABLE_REQUESTS = 'jit_requests';
 export const TABLE_STEPS = 'jit_approval_steps';
 export const TABLE_EVENTS = 'jit_request_events';
+export const TABLE_LOCKS = 'jit_locks';
 
 /** PostgreSQL returns bigint columns as strings; SQLite as numbers. */
 export type DbBigInt = number | string;
@@ -17,6 +18,7 @@ export type DbAccountRow = {
   entity_ref: string | null;
   onboarded: boolean | number;
   custom_policy_allowed: boolean | number;
+  break_glass_allowed: boolean | number;
   assigned_owners: string;
   updated_at: DbBigInt;
 };
@@ -67,6 +69,11 @@ export type DbRequestRow = {
   ended_at: DbBigInt | null;
   extends_request_id: string | null;
   warned_at: DbBigInt | null;
+  break_glass: boolean | number;
+  review_status: string | null;
+  review_closed_by: string | null;
+  review_closed_at: DbBigInt | null;
+  review_comment: string | null;
 };
 
 export type DbStepRow = {

@@ -57,6 +57,7 @@ export class ConfigService {
           entityRef: `resource:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`,
           onboarded: false,
           customPolicyAllowed: false,
+          breakGlassAllowed: false,
           assignedOwners: [],
           enabledPermissionSetArns: [],
         });
@@ -73,6 +74,7 @@ export class ConfigService {
         onboarded: a.onboarded,
         enabledPermissionSetArns: a.enabledPermissionSetArns,
         customPolicyAllowed: a.customPolicyAllowed,
+        breakGlassAllowed: a.breakGlassAllowed,
         catalogOwners: entity ? catalogOwnersOf(entity) : [],
         assignedOwners: a.assignedOwners,
         hasApprover: people.length > 0,
@@ -113,6 +115,7 @@ export class ConfigService {
         (entity ? `resource:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}` : undefined),
       onboarded: update.onboarded ?? existing?.onboarded ?? false,
       customPolicyAllowed: update.customPolicyAllowed ?? existing?.customPolicyAllowed ?? false,
+      breakGlassAllowed: update.breakGlassAllowed ?? existing?.breakGlassAllowed ?? false,
       assignedOwners: update.assignedOwners ?? existing?.assignedOwners ?? [],
       enabledPermissionSetArns:
         update.enabledPermissionSetArns ?? existing?.enabledPermissionSetArns ?? [],
@@ -205,6 +208,7 @@ export class ConfigService {
             : undefined,
           onboarded: true,
           customPolicyAllowed: a.customPolicyAllowed,
+          breakGlassAllowed: a.breakGlassAllowed,
           assignedOwners: a.owners,
           enabledPermissionSetArns: arns,
         },

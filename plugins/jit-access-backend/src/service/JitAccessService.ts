@@ -19,7 +19,9 @@ import {
   type RequestActionName,
   type RequestDetail,
   type RequestStatus,
+  checkBreakGlass,
   decideApproval,
+  decideReviewClose,
   effectiveDuration,
   formatRequestId,
   jitAccessApproverFeaturesPermission,
@@ -49,7 +51,7 @@ import { Caller } from './types';
 /** Called after a decision that may need Identity Center work right away. */
 export type WorkTrigger = (requestId: string) => void;
 
-export type RequestView = 'mine' | 'approvals' | 'history';
+export type RequestView = 'mine' | 'approvals' | 'history' | 'reviews';
 
 /**
  * The domain rules of JIT Access: who may request what, who approves which
@@ -164,6 +166,7 @@ export class JitAccessService {
         customMaxDurationMinutes: settings.customMaxDurationMinutes,
         owners,
         hasApprover: people.some(p => p.entityRef !== caller.userEntityRef),
+        breakGlassAllowed: a.breakGlassAllowed,
       });
     }
     let reason: string | undefined;
@@ -197,6 +200,19 @@ export class JitAccessService {
       throw new NotAllowedError('You are not allowed to request JIT access');
     }
     const account = await this.requireAccount(body.accountId);
+    if (body.breakGlass) {
+      const refusal = checkBreakGlass({
+        account,
+        kind: body.customPolicy !== undefined ? 'custom' : 'standard',
+        reason: body.reason,
+        extendsRequestId: body.extendsRequestId,
+        startAt: body.startAt,
+      });
+      if (refusal?.code === 'not-allowed') {
+        throw new NotAllowedError(`${refusal.field}: ${refusal.message}`);
+      }
+      if (refusal) throw new InputError(`${refusal.field}: ${refusal.message}`);
+    }
     const settings = await this.settings();
     if (body.extendsRequestId) {
       const original = await store.getRequest(body.extendsRequestId);
@@ -268,9 +284,11 @@ export class JitAccessService {
         : undefined,
       customCapMinutes: settings.customMaxDurationMinutes,
     });
+    const breakGlass = !!body.breakGlass;
     const approverKinds = stepsFor({
       kind,
       permissionSetRequiresTwoLevels: permissionSet?.requiresTwoLevels ?? false,
+      breakGlass,
     });
 
     // Refuse what nobody could approve: an account needs at least one owner
@@ -279,7 +297,8 @@ export class JitAccessService {
     const allOwnerPeople = await directory.peopleOf(owners);
     const ownerPeople = allOwnerPeople.filter(p => p.entityRef !== caller.userEntityRef);
     let warning: string | undefined;
-    if (!ownerPeople.length) {
+    // Break-glass needs no approver; its review can always be closed by admins.
+    if (!ownerPeople.length && !breakGlass) {
       let why = 'it has no owner in the catalog and no owners assigned';
       if (owners.length) {
         why = allOwnerPeople.length
@@ -305,6 +324,7 @@ export class JitAccessService {
       permissionSetName: permissionSet?.name,
       customPolicy: kind === 'custom' ? body.customPolicy : undefined,
       extendsRequestId: body.extendsRequestId,
+      ...(breakGlass ? { breakGlass, review: { status: 'open' as const } } : {}),
       requestedDurationMinutes: body.durationMinutes,
       effectiveDurationMinutes: duration.minutes,
       durationCause: duration.cause,
@@ -324,12 +344,47 @@ export class JitAccessService {
       approverKind,
       status: i === 0 ? 'pending' : 'waiting',
     }));
-    await store.createRequest({ request, steps, actor: caller.userEntityRef });
-    this.deps.notifier?.notify(request.id, 'created');
-    this.deps.logger.info(
-      `Request ${request.id} by ${request.requester} for ${request.accountId} (${request.permissionSetName ?? 'custom policy'})`,
-    );
+    if (breakGlass) {
+      await this.createBreakGlass(caller, request, steps, now);
+    } else {
+      await store.createRequest({ request, steps, actor: caller.userEntityRef });
+      this.deps.notifier?.notify(request.id, 'created');
+      this.deps.logger.info(
+        `Request ${request.id} by ${request.requester} for ${request.accountId} (${request.permissionSetName ?? 'custom policy'})`,
+      );
+    }
     return this.getRequest(caller, request.id);
+  }
+
+  /**
+   * Break-glass: the request is created and approved by its requester in one
+   * transaction, announced at once to every owner and admin, provisioned at
+   * once like any final approval, and waits for its review.
+   */
+  private async createBreakGlass(
+    caller: Caller,
+    request: StoredRequest,
+    steps: ApprovalStep[],
+    now: number,
+  ) {
+    await this.deps.store.createRequest({
+      request,
+      steps,
+      actor: caller.userEntityRef,
+      then: {
+        from: 'pending',
+        fromStep: 1,
+        to: nextStatus('pending', 'break-glass'),
+        patch: { decidedAt: now, currentStep: undefined },
+        decideStep: { step: 1, status: 'approved', decidedBy: caller.userEntityRef },
+        event: { actor: caller.userEntityRef, type: 'break-glass', comment: request.reason },
+      },
+    });
+    this.deps.notifier?.notify(request.id, 'break-glass');
+    this.deps.logger.warn(
+      `Break-glass request ${request.id} by ${request.requester} for ${request.accountId} (${request.permissionSetName}): ${request.reason}`,
+    );
+    this.deps.triggerWork(request.id);
   }
 
   /** Loads a request the caller may see; 404 otherwise. */
@@ -356,9 +411,15 @@ export class JitAccessService {
     const names = await this.namesOf([
       request.requester,
       ...steps.map(s => s.decidedBy).filter((x): x is string => !!x),
+      ...(request.review?.closedBy ? [request.review.closedBy] : []),
     ]);
+    const review = request.review && {
+      ...request.review,
+      closedByName: request.review.closedBy ? names.get(request.review.closedBy) : undefined,
+    };
     return {
       ...toPublic(request),
+      review,
       requesterName: names.get(request.requester),
       steps: steps.map(s => ({
         ...s,
@@ -490,7 +551,28 @@ export class JitAccessService {
     else if (request.kind !== 'standard') {
       extend = deny('extend', 'Sessions with a custom policy cannot be extended; request a new one.');
     }
-    return [decision('approve'), decision('reject'), cancel, revoke, end, extend];
+    return [decision('approve'), decision('reject'), cancel, revoke, end, extend, this.reviewAction(caller, request, ctx)];
+  }
+
+  private reviewAction(
+    caller: Caller,
+    request: StoredRequest,
+    ctx: { isOwner: boolean; isAdmin: boolean; mayApprove: boolean },
+  ): RequestAction {
+    const action = 'closeReview';
+    const open = request.review?.status === 'open';
+    if (open && !ctx.mayApprove && !ctx.isAdmin && request.requester !== caller.userEntityRef) {
+      return {
+        action,
+        allowed: false,
+        reason: "Your organisation's permission policy does not allow you to decide JIT requests.",
+      };
+    }
+    const d = decideReviewClose({
+      request,
+      actor: { userEntityRef: caller.userEntityRef, isOwner: ctx.isOwner, isAdmin: ctx.isAdmin },
+    });
+    return d.allowed ? { action, allowed: true } : { action, allowed: false, reason: d.reason };
   }
 
   async listRequests(
@@ -530,20 +612,24 @@ export class JitAccessService {
       });
       return { items: page.items.map(toPublic), nextCursor: page.nextCursor };
     }
-    // approvals: pending requests whose current step the caller may decide
+    // approvals: pending requests whose current step the caller may decide;
+    // reviews: break-glass requests with an open review the caller may close.
+    const reviews = q.view === 'reviews';
     const page = await store.listRequests({
       accountIds,
-      statuses: ['pending'],
+      statuses: reviews ? q.status : ['pending'],
+      reviewStatus: reviews ? 'open' : undefined,
       excludeRequester: caller.userEntityRef,
       cursor: q.cursor,
       limit: q.limit,
     });
+    const wanted = reviews ? 'closeReview' : 'approve';
     const items: AccessRequest[] = [];
     for (const r of page.items) {
       const steps = await store.getSteps(r.id);
       const ctx = await this.actorContext(caller, r);
-      const approve = this.actionsFor(caller, r, steps, ctx)[0];
-      if (approve.allowed) items.push(toPublic(r));
+      const verdict = this.actionsFor(caller, r, steps, ctx).find(a => a.action === wanted)!;
+      if (verdict.allowed) items.push(toPublic(r));
     }
     return { items, nextCursor: page.nextCursor };
   }
@@ -634,6 +720,30 @@ export class JitAccessService {
     }
     this.deps.notifier?.notify(id, action === 'reject' ? 'rejected' : `approved-step-${step}`);
     if (action === 'approve' && last) this.deps.triggerWork(id);
+    return this.getRequest(caller, id);
+  }
+
+  /** Closes the open review of a break-glass request, with a comment. */
+  async closeReview(caller: Caller, id: string, comment: string): Promise<RequestDetail> {
+    const request = await this.visibleRequest(caller, id);
+    const ctx = await this.actorContext(caller, request);
+    const verdict = this.reviewAction(caller, request, ctx);
+    if (!verdict.allowed) {
+      if (request.review?.status === 'closed') throw new ConflictError(verdict.reason);
+      throw new NotAllowedError(verdict.reason);
+    }
+    const trimmed = comment.trim();
+    if (!trimmed) throw new InputError('comment: a comment is required to close a break-glass review');
+    const ok = await this.deps.store.closeReview({
+      requestId: id,
+      closedBy: caller.userEntityRef,
+      comment: trimmed,
+      now: this.now(),
+    });
+    if (!ok) {
+      throw new ConflictError(`The break-glass review of '${id}' was closed while you reviewed it; reload to see who closed it`);
+    }
+    this.deps.notifier?.notify(id, 'review-closed');
     return this.getRequest(caller, id);
   }
 

@@ -11,7 +11,9 @@ const link = (id: string) => `/jit-access/requests/${encodeURIComponent(id)}`;
  * Tells people what needs them, through Backstage's notifications service:
  * the approvers of the current step when a request needs them (step 2 goes
  * to Admins and SSO Admins only), the requester on rejection, activation,
- * failure and end. Sending never blocks or fails a transition: errors are
+ * failure and end. A break-glass request is announced at once to every owner
+ * of the account and every Admin/SSO Admin group; its requester hears when
+ * the review is closed. Sending never blocks or fails a transition: errors are
  * logged. Routing to Slack or email is the notifications backend's job
  * (notification processors).
  */
@@ -58,6 +60,25 @@ export class JitNotifier {
           title: `${r.id}: ${requester} requests ${what}`,
           description: `${r.requiredSteps > 1 ? `Step ${step.step} of ${r.requiredSteps} needs you. ` : ''}${formatMinutes(r.effectiveDurationMinutes)}. Reason: ${r.reason}`,
           severity: 'high',
+        });
+        return;
+      }
+      case 'break-glass': {
+        const account = await store.getAccount(r.accountId);
+        const owners = account ? await this.deps.directory.ownersOf(account) : [];
+        await this.post([...owners, ...this.deps.adminGroupRefs], [r.requester], r, {
+          title: `${r.id}: break-glass, ${requester} took ${what} without approval`,
+          description: `Self-approved emergency access for ${formatMinutes(r.effectiveDurationMinutes)}, starting now. Reason: ${r.reason}. An owner of ${r.accountName} or an Admin/SSO Admin reviews it and closes the review with a comment.`,
+          severity: 'high',
+        });
+        return;
+      }
+      case 'review-closed': {
+        const by = r.review?.closedBy ? (await this.deps.directory.user(r.review.closedBy))?.name ?? r.review.closedBy : 'a reviewer';
+        await this.post([r.requester], [], r, {
+          title: `${r.id}: ${by} closed the review of your break-glass access`,
+          description: r.review?.comment ? `“${r.review.comment}”` : 'No comment.',
+          severity: 'normal',
         });
         return;
       }

@@ -3,6 +3,11 @@ import { JIT_MANAGED_TAG_KEY } from '@jit-access/plugin-jit-access-common';
 import type { EndReason, JitStore, StoredRequest } from '../database';
 import { IdentityCenterError, IdentityCenterGateway } from '../identity-center';
 import { AccountDirectory } from './AccountDirectory';
+import {
+  isStandingAccess,
+  reasonToKeepAssignment,
+  withAssignmentLock,
+} from './assignmentClaims';
 import type { JitNotifier } from './JitNotifier';
 import { SYSTEM_ACTOR } from './types';
 
@@ -14,6 +19,14 @@ const END_STATUS: Record<EndReason, 'expired' | 'revoked' | 'ended'> = {
 
 /** Transient failures are retried this many times before the request fails. */
 const MAX_ATTEMPTS = 8;
+/**
+ * Leases on requests and locks on assignments last this long unless renewed;
+ * they are renewed while the work runs, so this is how soon work a crashed
+ * replica held is picked up again.
+ */
+const DEFAULT_LEASE_MS = 60_000;
+/** When an assignment is locked by other work, look again this soon. */
+const LOCKED_RETRY_MS = 1_000;
 
 /**
  * Moves requests through the Identity Center side of their lifecycle:
@@ -21,13 +34,15 @@ const MAX_ATTEMPTS = 8;
  * pending → timed_out.
  *
  * Design: every step is a guarded transition in the database, and Identity
- * Center work on a request happens only under a lease on its row. Any number
- * of replicas can run `runDue` together: the lease makes one of them act, the
- * guarded update makes a duplicate transition impossible, and because each
- * step is idempotent (assignment creation and deletion are checked against
- * `ListAccountAssignments`, the standing-access check is stored before the
- * create) a crash at any point converges when the work is picked up again
- * after the lease expires.
+ * Center work on a request happens only under a lease on its row (renewed
+ * while the work runs). Any number of replicas can run `runDue` together: the
+ * lease makes one of them act, the guarded update makes a duplicate
+ * transition impossible. Every decision about one assignment is taken under
+ * that assignment's lock, so overlapping grants and revocations never
+ * interleave (see `assignmentClaims.ts`). Each step is idempotent (assignment
+ * creation and deletion are checked against `ListAccountAssignments`, the
+ * standing-access decision is stored before the create), so a crash at any
+ * point converges when the work is picked up again after the lease expires.
  */
 export class LifecycleEngine {
   readonly #workerId: string;
@@ -37,12 +52,15 @@ export class LifecycleEngine {
       store: JitStore;
       notifier?: JitNotifier;
       gateway: IdentityCenterGateway;
-      directory: AccountDirectory;
+      /** Finds the requester's email, for the Identity Store lookup. */
+      directory: Pick<AccountDirectory, 'user'>;
       logger: LoggerService;
       pendingTimeoutMinutes: () => Promise<number>;
       /** Warn the requester this long before a session ends. Default 10. */
       expiryWarningMinutes?: number;
       workerId: string;
+      /** See `jitAccess.endLiveSessions`. Default false. */
+      endLiveSessions?: boolean;
       leaseMs?: number;
       now?: () => number;
     },
@@ -54,30 +72,63 @@ export class LifecycleEngine {
     return this.deps.now?.() ?? Date.now();
   }
 
-  /** Processes everything that is due; returns how many requests it handled. */
-  async runDue(batch = 50): Promise<number> {
-    const now = this.now();
+  /**
+   * Processes everything that is due, `concurrency` requests at a time, and
+   * keeps going while more becomes due (a request that finishes makes room
+   * for the next at once, so Identity Center's quota is used, not waited
+   * on), until nothing is due or `budgetMs` has passed. Returns how many
+   * requests it handled.
+   */
+  async runDue(options: { batch?: number; concurrency?: number; budgetMs?: number } = {}): Promise<number> {
+    const { batch = 100, concurrency = 25, budgetMs = 4 * 60_000 } = options;
+    const started = this.now();
     const warnMs = (this.deps.expiryWarningMinutes ?? 10) * 60_000;
-    for (const r of await this.deps.store.claimExpiryWarnings(now + warnMs, now)) {
+    for (const r of await this.deps.store.claimExpiryWarnings(started + warnMs, started)) {
       this.deps.notifier?.notify(r.id, 'ending-soon');
     }
     const timeout = await this.deps.pendingTimeoutMinutes();
-    const due = await this.deps.store.findDueRequests(
-      now,
-      batch,
-      now - timeout * 60_000,
-    );
-    await Promise.all(due.map(r => this.process(r.id)));
-    return due.length;
+    const queue: string[] = [];
+    const seen = new Set<string>();
+    const inFlight = new Set<Promise<void>>();
+    let exhausted = false;
+    for (;;) {
+      if (!exhausted && queue.length < concurrency && this.now() - started < budgetMs) {
+        // Rows leased by a worker (this one included) are not due.
+        const now = this.now();
+        const due = await this.deps.store.findDueRequests(now, batch, now - timeout * 60_000);
+        const fresh = due.filter(r => !seen.has(r.id));
+        fresh.forEach(r => {
+          seen.add(r.id);
+          queue.push(r.id);
+        });
+        // Nothing new: what is left is in flight, or came due again within
+        // this run (a retry); the next run picks that up.
+        if (!fresh.length) exhausted = true;
+      }
+      while (queue.length && inFlight.size < concurrency) {
+        const work: Promise<void> = this.process(queue.shift()!).finally(() => inFlight.delete(work));
+        inFlight.add(work);
+      }
+      if (!inFlight.size) break;
+      await Promise.race(inFlight);
+    }
+    return seen.size;
+  }
+
+  private get leaseMs() {
+    return this.deps.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   /** Does the work due for one request, if no other worker holds it. */
   async process(id: string): Promise<void> {
     const { store, logger } = this.deps;
-    const leaseMs = this.deps.leaseMs ?? 5 * 60_000;
+    const leaseMs = this.leaseMs;
     if (!(await store.acquireLease(id, this.#workerId, this.now(), leaseMs))) {
       return;
     }
+    const renew = setInterval(() => {
+      store.renewLease(id, this.#workerId, this.now(), leaseMs).catch(() => undefined);
+    }, Math.max(50, leaseMs / 3));
     try {
       const r = await store.getRequest(id);
       if (!r) return;
@@ -107,8 +158,16 @@ export class LifecycleEngine {
     } catch (e) {
       logger.error(`Lifecycle work on request ${id} failed: ${e}`);
     } finally {
+      clearInterval(renew);
       await store.releaseLease(id, this.#workerId);
     }
+  }
+
+  /** The assignment is locked by other work: look again soon, no attempt spent. */
+  private async retryWhenUnlocked(r: StoredRequest, status: 'provisioning' | 'ending') {
+    await this.deps.store.patchRequest(r.id, status, {
+      nextAttemptAt: this.now() + LOCKED_RETRY_MS,
+    });
   }
 
   private async timeOut(r: StoredRequest) {
@@ -153,50 +212,58 @@ export class LifecycleEngine {
           code: 'MissingPermissionSet',
         });
       }
-      if (r.assignmentPreexisting === undefined) {
-        // Decide, and store, whether the assignment is standing access BEFORE
-        // creating it: after a crash the assignment would look pre-existing.
-        const existing = await gateway.listAssignments(r.accountId, permissionSetArn);
-        const present = existing.some(a => a.principalId === principalId);
-        const others = await store.listOtherLiveGrants({
-          excludeRequestId: r.id,
-          principalId,
-          accountId: r.accountId,
-          permissionSetArn,
-        });
-        const preexisting =
-          present && (others.length === 0 || others.some(o => o.assignmentPreexisting));
-        await store.patchRequest(r.id, 'provisioning', { assignmentPreexisting: preexisting });
-      }
-      await gateway.createAssignment({
-        accountId: r.accountId,
-        permissionSetArn,
-        principalId,
-      });
-      const now = this.now();
-      // An extension continues the session it extends: it starts where that
-      // one ends, then takes it over (the assignment stays, as both are live).
+      const target = { accountId: r.accountId, permissionSetArn, principalId };
       const extended = r.extendsRequestId ? await store.getRequest(r.extendsRequestId) : undefined;
-      const base =
-        extended?.status === 'active' && extended.expiresAt
-          ? Math.max(now, Date.parse(extended.expiresAt))
-          : now;
-      await store.transition({
-        requestId: r.id,
-        from: 'provisioning',
-        to: 'active',
-        patch: {
-          activatedAt: now,
-          expiresAt: base + r.effectiveDurationMinutes * 60_000,
-          attempts: 0,
-          nextAttemptAt: undefined,
-          statusReason: undefined,
+      const outcome = await withAssignmentLock(
+        store,
+        target,
+        async () => {
+          if (r.assignmentPreexisting === undefined) {
+            // Decide, and store, whether the assignment is standing access
+            // BEFORE creating it: after a crash it would look pre-existing.
+            const existing = await gateway.listAssignments(r.accountId, permissionSetArn);
+            const siblings = await store.listGrantsOfAssignment({ excludeRequestId: r.id, ...target });
+            await store.patchRequest(r.id, 'provisioning', {
+              assignmentPreexisting: isStandingAccess(
+                existing.some(a => a.principalId === principalId),
+                siblings,
+              ),
+            });
+          }
+          await gateway.createAssignment(target);
+          const now = this.now();
+          // An extension continues the session it extends: it starts where
+          // that one ends, then takes it over (the assignment stays, as both
+          // are live).
+          const base =
+            extended?.status === 'active' && extended.expiresAt
+              ? Math.max(now, Date.parse(extended.expiresAt))
+              : now;
+          return store.transition({
+            requestId: r.id,
+            from: 'provisioning',
+            to: 'active',
+            patch: {
+              activatedAt: now,
+              expiresAt: base + r.effectiveDurationMinutes * 60_000,
+              attempts: 0,
+              nextAttemptAt: undefined,
+              statusReason: undefined,
+            },
+            event: { actor: SYSTEM_ACTOR, type: 'activated' },
+            now,
+          });
         },
-        event: { actor: SYSTEM_ACTOR, type: 'activated' },
-        now,
-      });
+        { leaseMs: this.leaseMs, now: () => this.now() },
+      );
+      if (!outcome.locked) {
+        await this.retryWhenUnlocked(r, 'provisioning');
+        return;
+      }
+      if (!outcome.value) return;
       this.deps.notifier?.notify(r.id, 'activated');
       if (extended?.status === 'active') {
+        const now = this.now();
         const superseded = await store.transition({
           requestId: extended.id,
           from: 'active',
@@ -262,39 +329,65 @@ export class LifecycleEngine {
     try {
       const permissionSetArn =
         r.kind === 'custom' ? r.tempPermissionSetArn : r.permissionSetArn;
-      if (permissionSetArn && r.principalId) {
-        const others = await store.listOtherLiveGrants({
-          excludeRequestId: r.id,
-          principalId: r.principalId,
-          accountId: r.accountId,
-          permissionSetArn,
+      const principalId = r.principalId;
+      const finish = async () => {
+        const now = this.now();
+        return store.transition({
+          requestId: r.id,
+          from: 'ending',
+          to: END_STATUS[r.endReason ?? reason],
+          patch: { endedAt: now, attempts: 0, nextAttemptAt: undefined },
+          event: { actor: SYSTEM_ACTOR, type: 'ended' },
+          now,
         });
-        // Overlap-safe: keep an assignment that was there before us or that
-        // another live grant still needs.
-        if (!r.assignmentPreexisting && others.length === 0) {
-          const existing = await gateway.listAssignments(r.accountId, permissionSetArn);
-          if (existing.some(a => a.principalId === r.principalId)) {
-            await gateway.deleteAssignment({
-              accountId: r.accountId,
-              permissionSetArn,
-              principalId: r.principalId,
-            });
-          }
+      };
+      let ended: boolean;
+      if (permissionSetArn && principalId) {
+        const target = { accountId: r.accountId, permissionSetArn, principalId };
+        const outcome = await withAssignmentLock(
+          store,
+          target,
+          async () => {
+            if (r.kind === 'custom' && this.deps.endLiveSessions) {
+              // Before the assignment goes: deny everything to credentials
+              // issued until now, so sessions already open end too.
+              const cutoff = new Date(this.now()).toISOString();
+              await gateway.putInlinePolicy(permissionSetArn, denyTokensIssuedBefore(cutoff));
+              await store.appendEvent(
+                r.id,
+                {
+                  actor: SYSTEM_ACTOR,
+                  type: 'live-sessions-ended',
+                  comment: `Console and CLI sessions opened before ${cutoff} are denied everything`,
+                },
+                this.now(),
+              );
+            }
+            const siblings = await store.listGrantsOfAssignment({ excludeRequestId: r.id, ...target });
+            // Overlap-safe: keep standing access and what another grant needs.
+            if (!reasonToKeepAssignment(r, siblings)) {
+              const existing = await gateway.listAssignments(r.accountId, permissionSetArn);
+              if (existing.some(a => a.principalId === principalId)) {
+                await gateway.deleteAssignment(target);
+              }
+            }
+            if (r.kind === 'custom') {
+              await gateway.deletePermissionSet(permissionSetArn);
+            }
+            return finish();
+          },
+          { leaseMs: this.leaseMs, now: () => this.now() },
+        );
+        if (!outcome.locked) {
+          await this.retryWhenUnlocked(r, 'ending');
+          return;
         }
-        if (r.kind === 'custom') {
-          await gateway.deletePermissionSet(permissionSetArn);
-        }
+        ended = outcome.value;
+      } else {
+        // Never provisioned as far as Identity Center goes: nothing to remove.
+        ended = await finish();
       }
-      const now = this.now();
-      await store.transition({
-        requestId: r.id,
-        from: 'ending',
-        to: END_STATUS[r.endReason ?? reason],
-        patch: { endedAt: now, attempts: 0, nextAttemptAt: undefined },
-        event: { actor: SYSTEM_ACTOR, type: 'ended' },
-        now,
-      });
-      this.deps.notifier?.notify(r.id, 'ended');
+      if (ended) this.deps.notifier?.notify(r.id, 'ended');
     } catch (e) {
       await this.recordFailure(r, 'ending', e);
     }
@@ -341,4 +434,23 @@ export class LifecycleEngine {
 export function sessionDurationFor(minutes: number): string {
   const hours = Math.min(12, Math.max(1, Math.ceil(minutes / 60)));
   return `PT${hours}H`;
+}
+
+/**
+ * An inline policy that denies everything to credentials issued before
+ * `cutoff` (ISO time): what ends live sessions of a permission set.
+ */
+export function denyTokensIssuedBefore(cutoff: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'JitAccessEnded',
+        Effect: 'Deny',
+        Action: '*',
+        Resource: '*',
+        Condition: { DateLessThan: { 'aws:TokenIssueTime': cutoff } },
+      },
+    ],
+  });
 }

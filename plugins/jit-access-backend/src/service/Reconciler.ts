@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { JIT_MANAGED_TAG_KEY } from '@jit-access/plugin-jit-access-common';
 import type { JitStore, StoredRequest } from '../database';
 import { IdentityCenterGateway } from '../identity-center';
+import { withAssignmentLock } from './assignmentClaims';
 import { SYSTEM_ACTOR } from './types';
 
 /** What one reconciliation found and did. */
@@ -31,7 +32,10 @@ const LOOKBACK_MS = 7 * 24 * 3600_000;
  * - a temporary permission set (tagged as ours) of a request that is no
  *   longer live: its assignments and the set are deleted.
  *
- * Each repair is recorded as an event on the request.
+ * Each repair is recorded as an event on the request. Assignment repairs
+ * are decided under the assignment's lock, like the lifecycle engine's work,
+ * with the request read again under it; an assignment locked by the engine
+ * is left for the next run.
  */
 export class Reconciler {
   constructor(
@@ -40,8 +44,19 @@ export class Reconciler {
       gateway: IdentityCenterGateway;
       logger: LoggerService;
       now?: () => number;
+      leaseMs?: number;
     },
   ) {}
+
+  private locked<T>(
+    target: { accountId: string; permissionSetArn: string; principalId: string },
+    fn: () => Promise<T>,
+  ) {
+    return withAssignmentLock(this.deps.store, target, fn, {
+      leaseMs: this.deps.leaseMs ?? 60_000,
+      now: () => this.now(),
+    });
+  }
 
   private now() {
     return this.deps.now?.() ?? Date.now();
@@ -78,12 +93,17 @@ export class Reconciler {
       const arn = this.arnOf(r);
       if (!arn || !r.principalId) continue;
       if (r.expiresAt && Date.parse(r.expiresAt) <= this.now()) continue; // the engine ends it
+      const target = { accountId: r.accountId, permissionSetArn: arn, principalId: r.principalId };
       await guard(`${r.id}`, async () => {
-        const present = (await gateway.listAssignments(r.accountId, arn)).some(a => a.principalId === r.principalId);
-        if (present) return;
-        await gateway.createAssignment({ accountId: r.accountId, permissionSetArn: arn, principalId: r.principalId! });
-        await store.appendEvent(r.id, { actor: SYSTEM_ACTOR, type: 'reconciled', comment: 'The assignment had vanished from Identity Center and was created again' }, this.now());
-        report.recreated.push(r.id);
+        await this.locked(target, async () => {
+          const current = await store.getRequest(r.id);
+          if (current?.status !== 'active') return; // the engine ended it meanwhile
+          const present = (await gateway.listAssignments(r.accountId, arn)).some(a => a.principalId === r.principalId);
+          if (present) return;
+          await gateway.createAssignment(target);
+          await store.appendEvent(r.id, { actor: SYSTEM_ACTOR, type: 'reconciled', comment: 'The assignment had vanished from Identity Center and was created again' }, this.now());
+          report.recreated.push(r.id);
+        });
       });
     }
   }
@@ -102,21 +122,19 @@ export class Reconciler {
     }
     for (const r of latest.values()) {
       const arn = this.arnOf(r)!;
+      const target = { accountId: r.accountId, permissionSetArn: arn, principalId: r.principalId! };
       await guard(`${r.id}`, async () => {
-        // Standing access, or any grant of this triple found the assignment
-        // there before it: never ours to remove.
-        const others = await store.listOtherLiveGrants({
-          excludeRequestId: r.id,
-          principalId: r.principalId!,
-          accountId: r.accountId,
-          permissionSetArn: arn,
+        await this.locked(target, async () => {
+          // Standing access, or another grant of this assignment needs it:
+          // never ours to remove.
+          const siblings = await store.listGrantsOfAssignment({ excludeRequestId: r.id, ...target });
+          if (r.assignmentPreexisting || siblings.length) return;
+          const present = (await gateway.listAssignments(r.accountId, arn)).some(a => a.principalId === r.principalId);
+          if (!present) return;
+          await gateway.deleteAssignment(target);
+          await store.appendEvent(r.id, { actor: SYSTEM_ACTOR, type: 'reconciled', comment: 'An assignment of this ended grant was still in Identity Center and was removed' }, this.now());
+          report.removed.push(r.id);
         });
-        if (r.assignmentPreexisting || others.length) return;
-        const present = (await gateway.listAssignments(r.accountId, arn)).some(a => a.principalId === r.principalId);
-        if (!present) return;
-        await gateway.deleteAssignment({ accountId: r.accountId, permissionSetArn: arn, principalId: r.principalId! });
-        await store.appendEvent(r.id, { actor: SYSTEM_ACTOR, type: 'reconciled', comment: 'An assignment of this ended grant was still in Identity Center and was removed' }, this.now());
-        report.removed.push(r.id);
       });
     }
   }

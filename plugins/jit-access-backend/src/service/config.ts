@@ -8,6 +8,7 @@ export interface ConfiguredAccount {
   name?: string;
   permissionSets: string[];
   customPolicyAllowed: boolean;
+  breakGlassAllowed: boolean;
   owners: string[];
 }
 
@@ -18,6 +19,8 @@ export interface JitAccessConfig {
   settingsDefaults: JitSettings;
   lifecycleFrequencyMs: number;
   expiryWarningMinutes: number;
+  /** End live console/CLI sessions of custom permission sets when access ends. */
+  endLiveSessions: boolean;
 }
 
 function minutesOf(config: Config | undefined, key: string, fallback: number) {
@@ -42,6 +45,7 @@ export function readJitAccessConfig(root: Config): JitAccessConfig {
       name: a.getOptionalString('name'),
       permissionSets: a.getOptionalStringArray('permissionSets') ?? [],
       customPolicyAllowed: a.getOptionalBoolean('customPolicyAllowed') ?? false,
+      breakGlassAllowed: a.getOptionalBoolean('breakGlassAllowed') ?? false,
       owners: a.getOptionalStringArray('owners') ?? [],
     })),
     settingsDefaults: {
@@ -53,6 +57,7 @@ export function readJitAccessConfig(root: Config): JitAccessConfig {
         settings?.getOptionalBoolean('allowRequestsWithoutApprover') ?? false,
     },
     expiryWarningMinutes: minutesOf(c, 'expiryWarning', 10),
+    endLiveSessions: c?.getOptionalBoolean('endLiveSessions') ?? false,
     lifecycleFrequencyMs: c?.has('lifecycleFrequency')
       ? durationToMilliseconds(
           readDurationFromConfig(c, { key: 'lifecycleFrequency' }),

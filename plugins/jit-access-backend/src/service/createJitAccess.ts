@@ -56,6 +56,7 @@ export function createJitAccess(options: {
       (await store.getSettings(jitConfig.settingsDefaults)).pendingTimeoutMinutes,
     workerId: options.workerId ?? randomUUID(),
     expiryWarningMinutes: jitConfig.expiryWarningMinutes,
+    endLiveSessions: jitConfig.endLiveSessions,
   });
   const service = new JitAccessService({
     store,

@@ -36,13 +36,19 @@ const createRequestSchema = z
     ticket: z.string().trim().max(200).optional(),
     startAt: z.string().datetime({ offset: true }).optional(),
     extendsRequestId: z.string().regex(/^JIT-[0-9A-Z]{6,16}$/, 'is not a request id').optional(),
+    /** Self-approved emergency access; the service checks the account and the reason. */
+    breakGlass: z.boolean().optional(),
   })
+  .strict();
+
+const reviewSchema = z
+  .object({ comment: z.string().trim().min(1, 'is required to close a break-glass review').max(2000) })
   .strict();
 
 const decisionSchema = z.object({ comment: z.string().max(2000).optional() }).strict();
 
 const listSchema = z.object({
-  view: z.enum(['mine', 'approvals', 'history']).default('mine'),
+  view: z.enum(['mine', 'approvals', 'history', 'reviews']).default('mine'),
   status: z
     .string()
     .transform(s => s.split(',').filter(Boolean))
@@ -67,6 +73,7 @@ const accountUpdateSchema = z
     onboarded: z.boolean().optional(),
     enabledPermissionSetArns: z.array(z.string().min(1)).max(200).optional(),
     customPolicyAllowed: z.boolean().optional(),
+    breakGlassAllowed: z.boolean().optional(),
     assignedOwners: z
       .array(z.string().regex(/^(user|group):[\w.-]+\/[\w.@-]+$/, 'must be user:<ns>/<name> or group:<ns>/<name>'))
       .max(100)
@@ -118,8 +125,9 @@ export async function createRouter(options: {
     req: Request,
     meta: JsonObject,
     fn: () => Promise<T>,
+    severityLevel: 'low' | 'medium' | 'high' | 'critical' = 'medium',
   ): Promise<T> {
-    const event = await auditor?.createEvent({ eventId, request: req, severityLevel: 'medium', meta });
+    const event = await auditor?.createEvent({ eventId, request: req, severityLevel, meta });
     try {
       const result = await fn();
       await event?.success({ meta: resultMeta(result) });
@@ -158,11 +166,13 @@ export async function createRouter(options: {
   router.post('/requests', async (req, res) => {
     const body = parse(createRequestSchema, req.body);
     const c = await caller(req);
+    // Break-glass grants access without anyone else's decision: its own, high-severity event.
     const created = await audited(
-      'request-create',
+      body.breakGlass ? 'request-break-glass' : 'request-create',
       req,
       { accountId: body.accountId, permissionSetArn: body.permissionSetArn ?? null, custom: !!body.customPolicy, durationMinutes: body.durationMinutes },
       () => service.createRequest(c, body),
+      body.breakGlass ? 'high' : 'medium',
     );
     res.status(201).json(created);
   });
@@ -200,6 +210,13 @@ export async function createRouter(options: {
       res.json(await audited('request-decision', req, { requestId: id, action }, () => service.decide(c, id, action, comment)));
     });
   }
+
+  router.post('/requests/:id/review', async (req, res) => {
+    const id = requestId(req);
+    const { comment } = parse(reviewSchema, req.body);
+    const c = await caller(req);
+    res.json(await audited('break-glass-review', req, { requestId: id }, () => service.closeReview(c, id, comment)));
+  });
 
   router.post('/requests/:id/cancel', async (req, res) => {
     const { comment } = parse(decisionSchema, req.body);

@@ -15,6 +15,19 @@ export const accounts: AccountsResponse = {
       customMaxDurationMinutes: 120,
       owners: ['group:default/team-alpha'],
       hasApprover: true,
+      breakGlassAllowed: true,
+    },
+    {
+      accountId: '222222222222',
+      name: 'production',
+      permissionSets: [
+        { arn: RO, name: 'ReadOnlyAccess', sessionDuration: 'PT1H', sessionDurationMinutes: 60 },
+      ],
+      customPolicyAllowed: false,
+      customMaxDurationMinutes: 120,
+      owners: ['group:default/team-beta'],
+      hasApprover: true,
+      breakGlassAllowed: false,
     },
   ],
 };

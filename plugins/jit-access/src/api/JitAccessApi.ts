@@ -16,7 +16,7 @@ import type {
 } from '@jit-access/plugin-jit-access-common';
 
 /** @public */
-export type RequestListView = 'mine' | 'approvals' | 'history';
+export type RequestListView = 'mine' | 'approvals' | 'history' | 'reviews';
 
 /** @public */
 export interface RequestListQuery {
@@ -37,6 +37,8 @@ export interface JitAccessApi {
   approve(id: string, comment?: string): Promise<RequestDetail>;
   reject(id: string, comment?: string): Promise<RequestDetail>;
   cancel(id: string): Promise<RequestDetail>;
+  /** Closes the open review of a break-glass request; the comment is required. */
+  closeReview(id: string, comment: string): Promise<RequestDetail>;
   listSessions(query: { view: 'mine' | 'managed'; accountId?: string }): Promise<Page<AccessRequest>>;
   revoke(id: string, comment?: string): Promise<RequestDetail>;
   validatePolicy(policy: string): Promise<PolicyValidationResult>;

@@ -60,6 +60,9 @@ export class JitAccessClient implements JitAccessApi {
   cancel(id: string) {
     return this.call<RequestDetail>('POST', `/requests/${encodeURIComponent(id)}/cancel`, {});
   }
+  closeReview(id: string, comment: string) {
+    return this.call<RequestDetail>('POST', `/requests/${encodeURIComponent(id)}/review`, { comment });
+  }
   listSessions(q: { view: 'mine' | 'managed'; accountId?: string }) {
     const params = new URLSearchParams({ view: q.view });
     if (q.accountId) params.set('accountId', q.accountId);

@@ -68,6 +68,7 @@ export function ConfigPage() {
                   <TableCell>Onboarded</TableCell>
                   <TableCell>Permission sets</TableCell>
                   <TableCell>Custom policies</TableCell>
+                  <TableCell>Break-glass</TableCell>
                   <TableCell>Owners</TableCell>
                 </TableRow>
               </TableHead>
@@ -194,6 +195,17 @@ function AccountRow(props: {
           checked={a.customPolicyAllowed}
           inputProps={{ 'aria-label': `Custom policies on ${a.name}` }}
           onChange={e => update('custom policies', { customPolicyAllowed: e.target.checked })}
+        />
+      </TableCell>
+      <TableCell>
+        <Switch
+          checked={a.breakGlassAllowed}
+          inputProps={{ 'aria-label': `Break-glass on ${a.name}` }}
+          onChange={e =>
+            update(`break-glass ${e.target.checked ? 'allowed' : 'not allowed'}`, {
+              breakGlassAllowed: e.target.checked,
+            })
+          }
         />
       </TableCell>
       <TableCell style={{ minWidth: 260 }}>

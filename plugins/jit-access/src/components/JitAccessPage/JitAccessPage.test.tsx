@@ -30,6 +30,7 @@ describe('JitTabs', () => {
       'Request access',
       'My requests',
       'Pending approvals',
+      'Break-glass reviews',
       'Request history',
       'Manage sessions',
       'Owned accounts',

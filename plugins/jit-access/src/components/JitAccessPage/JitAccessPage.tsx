@@ -12,6 +12,7 @@ import { ReactNode } from 'react';
 import { Route, Routes, useParams, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { jitAccessApiRef, RequestListQuery } from '../../api/JitAccessApi';
+import { BreakGlassReviews } from '../BreakGlassReviews/BreakGlassReviews';
 import { ConfigPage } from '../ConfigPage/ConfigPage';
 import { RequestForm } from '../RequestForm/RequestForm';
 import { RequestDetailView } from '../RequestDetail/RequestDetailView';
@@ -91,6 +92,7 @@ export function JitTabs({ me }: { me: CallerInfo }) {
         />
       ),
     });
+    tabs.push({ id: 'reviews', label: 'Break-glass reviews', render: () => <BreakGlassReviews /> });
   }
   if (me.features.requestHistory) {
     tabs.push({

@@ -7,7 +7,7 @@ import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import { useState } from 'react';
 
-export type Decision = 'approve' | 'reject' | 'revoke' | 'end' | 'cancel';
+export type Decision = 'approve' | 'reject' | 'revoke' | 'end' | 'cancel' | 'closeReview';
 
 const LABELS: Record<Decision, { title: string; button: string; text: string }> = {
   approve: { title: 'Approve request', button: 'Approve', text: 'Approve this request? Access is granted once every step is approved.' },
@@ -15,7 +15,20 @@ const LABELS: Record<Decision, { title: string; button: string; text: string }> 
   revoke: { title: 'Revoke session', button: 'Revoke', text: 'Revoke this session now? The assignment is removed from Identity Center.' },
   end: { title: 'End session', button: 'End session', text: 'End your session now?' },
   cancel: { title: 'Cancel request', button: 'Cancel request', text: 'Cancel this request?' },
+  closeReview: {
+    title: 'Close break-glass review',
+    button: 'Close review',
+    text: 'Close the review of this self-approved emergency access? Say what you checked; the requester and auditors see your comment.',
+  },
 };
+
+/** Decisions that need a comment whatever the settings say. */
+const COMMENT_REQUIRED: ReadonlySet<Decision> = new Set(['closeReview']);
+
+function helperText(decision: Decision | undefined, required: boolean) {
+  if (required) return 'Required: what you checked and concluded';
+  return decision === 'reject' ? 'Tell the requester why' : 'Optional';
+}
 
 /** Confirms a decision, with an optional comment. */
 export function DecisionDialog(props: {
@@ -27,6 +40,7 @@ export function DecisionDialog(props: {
   const [comment, setComment] = useState('');
   const [busy, setBusy] = useState(false);
   const d = props.decision ? LABELS[props.decision] : undefined;
+  const required = !!props.decision && COMMENT_REQUIRED.has(props.decision);
   return (
     <Dialog open={!!props.decision} onClose={props.onClose} aria-labelledby="jit-decision-title" fullWidth maxWidth="sm">
       <DialogTitle id="jit-decision-title">
@@ -41,9 +55,10 @@ export function DecisionDialog(props: {
             minRows={2}
             id="jit-decision-comment"
             label="Comment"
+            required={required}
             value={comment}
             onChange={e => setComment(e.target.value)}
-            helperText={props.decision === 'reject' ? 'Tell the requester why' : 'Optional'}
+            helperText={helperText(props.decision, required)}
           />
         )}
       </DialogContent>
@@ -52,7 +67,7 @@ export function DecisionDialog(props: {
         <Button
           color="primary"
           variant="contained"
-          disabled={busy}
+          disabled={busy || (required && !comment.trim())}
           onClick={async () => {
             setBusy(true);
             try {

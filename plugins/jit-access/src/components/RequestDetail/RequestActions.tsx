@@ -16,6 +16,7 @@ const LABEL: Record<RequestAction['action'], string> = {
   revoke: 'Revoke',
   end: 'End session',
   extend: 'Extend session',
+  closeReview: 'Close review',
 };
 
 /**
@@ -40,6 +41,7 @@ export function RequestActions(props: {
     // Hide what cannot apply to this state at all, keep what the user cannot do.
     const pending = request.status === 'pending';
     const live = request.status === 'active';
+    if (a.action === 'closeReview') return request.review?.status === 'open';
     if (a.action === 'approve' || a.action === 'reject') return pending;
     if (a.action === 'cancel') return pending || request.status === 'approved';
     if (a.action === 'extend') return live && request.kind === 'standard';
@@ -63,11 +65,15 @@ export function RequestActions(props: {
         case 'cancel':
           updated = await api.cancel(id);
           break;
+        case 'closeReview':
+          updated = await api.closeReview(id, comment.trim());
+          break;
         default:
           updated = await api.revoke(id, c);
       }
       setDecision(undefined);
-      alertApi.post({ message: `${id}: ${updated.status}`, severity: 'success', display: 'transient' });
+      const outcome = decision === 'closeReview' ? 'break-glass review closed' : updated.status;
+      alertApi.post({ message: `${id}: ${outcome}`, severity: 'success', display: 'transient' });
       props.onChanged(updated);
     } catch (e) {
       alertApi.post({ message: `${id}: ${(e as Error).message}`, severity: 'error' });

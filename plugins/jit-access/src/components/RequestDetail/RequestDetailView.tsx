@@ -7,6 +7,7 @@ import {
   type RequestDetail,
 } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -43,6 +44,8 @@ const EVENT_LABELS: Record<string, string> = {
   superseded: 'Taken over by its extension',
   reconciled: 'Repaired by the reconciler',
   'timed-out': 'Timed out without a decision',
+  'break-glass': 'Break-glass: self-approved by the requester, announced to owners and admins',
+  'review-closed': 'Break-glass review closed',
 };
 
 function eventLabel(type: string) {
@@ -97,6 +100,9 @@ export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r
             <Box display="flex" alignItems="center" style={{ gap: 12 }}>
               <span>{r.id}</span>
               <StatusChip status={r.status} />
+              {r.breakGlass && (
+                <Chip size="small" color="secondary" label="Break-glass" data-testid="break-glass-badge" />
+              )}
             </Box>
           }
           subheader={`${r.permissionSetName ?? 'Custom policy'} on ${r.accountName} (${r.accountId})`}
@@ -106,6 +112,7 @@ export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r
               Active until {new Date(r.expiresAt).toLocaleString()} ({formatMinutes(Math.max(0, Math.round((Date.parse(r.expiresAt) - now) / 60_000)))} left).
             </Alert>
           )}
+          {r.review && <BreakGlassReviewState request={r} />}
           {rejected && (
             <Alert severity="error" style={{ marginBottom: 16 }}>
               Rejected by {rejected.decidedByName ?? rejected.decidedBy}
@@ -177,6 +184,26 @@ export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r
         </Box>
       </Grid>
     </Grid>
+  );
+}
+
+/** Where the review of a break-glass request stands, and who closes it. */
+function BreakGlassReviewState({ request }: { request: RequestDetail }) {
+  const review = request.review!;
+  if (review.status === 'open') {
+    return (
+      <Alert severity="warning" style={{ marginBottom: 16 }} data-testid="break-glass-review">
+        Break-glass: self-approved emergency access, announced to every owner of {request.accountName} and every
+        Admin/SSO Admin. Review open: an owner of {request.accountName} or an Admin/SSO Admin (not the requester)
+        closes it with a comment.
+      </Alert>
+    );
+  }
+  return (
+    <Alert severity="info" style={{ marginBottom: 16 }} data-testid="break-glass-review">
+      Break-glass review closed by {review.closedByName ?? review.closedBy}
+      {review.closedAt ? ` on ${new Date(review.closedAt).toLocaleString()}` : ''}: “{review.comment}”
+    </Alert>
   );
 }
 

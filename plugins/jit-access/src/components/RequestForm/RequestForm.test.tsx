@@ -1,12 +1,12 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
-import { accounts, fakeApi } from '../../__testUtils__/fixtures';
+import { accounts, fakeApi, pendingRequest, RO } from '../../__testUtils__/fixtures';
 import { RequestFormBody } from './RequestForm';
 
-async function renderForm(data = accounts) {
+async function renderForm(data = accounts, api = fakeApi({})) {
   await renderInTestApp(
-    <TestApiProvider apis={[[jitAccessApiRef, fakeApi({})]]}>
+    <TestApiProvider apis={[[jitAccessApiRef, api]]}>
       <RequestFormBody accounts={data} />
     </TestApiProvider>,
   );
@@ -51,5 +51,53 @@ describe('RequestForm', () => {
     const v = screen.getByTestId('policy-validation');
     expect(v).toHaveTextContent('Line 3, column 27: Statement: "Effect" must be "Allow" or "Deny", found "allow" (invalid-effect)');
     expect(v).toHaveTextContent('Size 83 / 10,240 non-whitespace characters');
+  });
+
+  it('does not offer break-glass on an account that does not allow it', async () => {
+    await renderForm();
+    expect(screen.queryByLabelText('Break-glass (emergency)')).not.toBeInTheDocument();
+    choose('Account', /production/);
+    expect(screen.queryByLabelText('Break-glass (emergency)')).not.toBeInTheDocument();
+    expect(screen.queryByTestId('break-glass-explanation')).not.toBeInTheDocument();
+  });
+
+  it('offers break-glass where the account allows it, explains it, and not for custom policies', async () => {
+    await renderForm();
+    choose('Account', /sandbox/);
+    expect(screen.getByLabelText('Break-glass (emergency)')).not.toBeChecked();
+    expect(screen.getByTestId('break-glass-explanation')).toHaveTextContent(
+      'you approve your own request and access is granted at once. Every owner of sandbox and every Admin/SSO Admin is notified immediately, and an owner or admin reviews it afterwards',
+    );
+    choose('Permission set', /Custom policy/);
+    expect(screen.queryByLabelText('Break-glass (emergency)')).not.toBeInTheDocument();
+  });
+
+  it('a break-glass request needs a real reason and starts at once', async () => {
+    const createRequest = jest.fn(async () => pendingRequest({ status: 'approved', breakGlass: true }));
+    await renderForm(accounts, fakeApi({ createRequest }));
+    choose('Account', /sandbox/);
+    choose('Permission set', /ReadOnlyAccess/);
+    fireEvent.click(screen.getByLabelText('Break-glass (emergency)'));
+    expect(screen.getByLabelText('Start time')).toBeDisabled();
+    fireEvent.change(screen.getByLabelText(/^Reason/), { target: { value: 'outage' } });
+    const submit = screen.getByRole('button', { name: 'Get break-glass access now' });
+    expect(submit).toBeDisabled();
+    expect(
+      screen.getByText('a break-glass request needs a reason of at least 10 characters (6 given): say what the emergency is'),
+    ).toBeInTheDocument();
+    fireEvent.change(screen.getByLabelText(/^Reason/), { target: { value: 'INC-42 outage, failover' } });
+    expect(submit).toBeEnabled();
+    fireEvent.click(submit);
+    await waitFor(() => expect(createRequest).toHaveBeenCalled());
+    expect(createRequest).toHaveBeenCalledWith({
+      accountId: '111111111111',
+      permissionSetArn: RO,
+      customPolicy: undefined,
+      durationMinutes: 60,
+      reason: 'INC-42 outage, failover',
+      ticket: undefined,
+      startAt: undefined,
+      breakGlass: true,
+    });
   });
 });

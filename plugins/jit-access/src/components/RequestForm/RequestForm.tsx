@@ -1,6 +1,8 @@
 import { EmptyState, InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
+  BREAK_GLASS_MIN_REASON_LENGTH,
+  checkBreakGlass,
   effectiveDuration,
   formatMinutes,
   validatePolicy,
@@ -10,6 +12,8 @@ import {
 } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
+import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
 import TextField from '@material-ui/core/TextField';
@@ -43,6 +47,7 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
   const [ticket, setTicket] = useState('');
   const [startAt, setStartAt] = useState('');
   const [policy, setPolicy] = useState('');
+  const [breakGlassChosen, setBreakGlass] = useState(false);
   const [submitting, setSubmitting] = useState(false);
 
   const account: RequestableAccount | undefined = accounts.items.find(a => a.accountId === accountId);
@@ -61,6 +66,11 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
     });
   }, [account, permissionSet, custom, minutes, durationError]);
   const validation = useMemo(() => (custom ? validatePolicy(policy) : undefined), [custom, policy]);
+  // Offered only where the account allows it, and never for custom policies.
+  const breakGlassOffered = !!account?.breakGlassAllowed && !custom;
+  const breakGlass = breakGlassOffered && breakGlassChosen;
+  const breakGlassRefusal =
+    breakGlass && account ? checkBreakGlass({ account, kind: 'standard', reason }) : undefined;
 
   if (!accounts.items.length) {
     return (
@@ -80,7 +90,12 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
   }
 
   const canSubmit =
-    !!account && (!!permissionSet || (custom && validation?.valid)) && !durationError && reason.trim().length > 0 && !submitting;
+    !!account &&
+    (!!permissionSet || (custom && validation?.valid)) &&
+    !durationError &&
+    reason.trim().length > 0 &&
+    !breakGlassRefusal &&
+    !submitting;
 
   const submit = async () => {
     setSubmitting(true);
@@ -92,9 +107,16 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
         durationMinutes: minutes,
         reason: reason.trim(),
         ticket: ticket.trim() || undefined,
-        startAt: startAt ? new Date(startAt).toISOString() : undefined,
+        startAt: startAt && !breakGlass ? new Date(startAt).toISOString() : undefined,
+        breakGlass: breakGlass || undefined,
       });
-      alertApi.post({ message: `Request ${created.id} submitted`, severity: 'success', display: 'transient' });
+      alertApi.post({
+        message: breakGlass
+          ? `Break-glass access ${created.id}: granting now; owners and admins have been notified`
+          : `Request ${created.id} submitted`,
+        severity: 'success',
+        display: 'transient',
+      });
       navigate(requestPath(created.id));
     } catch (e) {
       alertApi.post({ message: `Could not submit the request: ${(e as Error).message}`, severity: 'error' });
@@ -116,6 +138,7 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
             onChange={e => {
               setAccountId(e.target.value);
               setAccess('');
+              setBreakGlass(false);
             }}
             helperText={
               account && !account.hasApprover
@@ -184,9 +207,34 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
             minRows={2}
             value={reason}
             onChange={e => setReason(e.target.value)}
-            helperText="Why you need access; approvers see this"
+            error={!!reason && breakGlassRefusal?.field === 'reason'}
+            helperText={
+              breakGlass
+                ? breakGlassRefusal?.message ?? 'Owners and admins see this in the announcement and the review'
+                : 'Why you need access; approvers see this'
+            }
           />
         </Grid>
+        {breakGlassOffered && (
+          <Grid item xs={12}>
+            <FormControlLabel
+              control={
+                <Checkbox
+                  id="jit-break-glass"
+                  checked={breakGlass}
+                  onChange={e => setBreakGlass(e.target.checked)}
+                />
+              }
+              label="Break-glass (emergency)"
+            />
+            <Alert severity={breakGlass ? 'warning' : 'info'} data-testid="break-glass-explanation">
+              Break-glass is for emergencies: you approve your own request and access is granted at once. Every
+              owner of {account!.name} and every Admin/SSO Admin is notified immediately, and an owner or admin
+              reviews it afterwards and closes the review with a comment. The reason must say what the emergency
+              is (at least {BREAK_GLASS_MIN_REASON_LENGTH} characters).
+            </Alert>
+          </Grid>
+        )}
         <Grid item xs={12} md={6}>
           <TextField fullWidth id="jit-ticket" label="Ticket" value={ticket} onChange={e => setTicket(e.target.value)} helperText="Optional, e.g. INC-1234" />
         </Grid>
@@ -197,9 +245,14 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
             label="Start time"
             type="datetime-local"
             InputLabelProps={{ shrink: true }}
-            value={startAt}
+            value={breakGlass ? '' : startAt}
+            disabled={breakGlass}
             onChange={e => setStartAt(e.target.value)}
-            helperText="Optional; access starts as soon as it is approved otherwise"
+            helperText={
+              breakGlass
+                ? 'Break-glass access starts at once'
+                : 'Optional; access starts as soon as it is approved otherwise'
+            }
           />
         </Grid>
         {custom && (
@@ -237,7 +290,7 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
         )}
         <Grid item xs={12}>
           <Button variant="contained" color="primary" disabled={!canSubmit} onClick={submit}>
-            Submit request
+            {breakGlass ? 'Get break-glass access now' : 'Submit request'}
           </Button>
         </Grid>
       </Grid>

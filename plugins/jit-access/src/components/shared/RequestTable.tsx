@@ -11,6 +11,7 @@ export function RequestTable(props: {
   emptyContent?: ReactNode;
   actions?: (r: AccessRequest) => ReactNode;
   showRequester?: boolean;
+  showReason?: boolean;
 }) {
   const columns: TableColumn<AccessRequest>[] = [
     {
@@ -22,7 +23,11 @@ export function RequestTable(props: {
       ? [{ title: 'Requester', field: 'requester', render: (r: AccessRequest) => r.requesterName ?? r.requester.replace(/^user:default\//, '') }]
       : []),
     { title: 'Account', field: 'accountName' },
-    { title: 'Access', render: r => r.permissionSetName ?? 'Custom policy' },
+    {
+      title: 'Access',
+      render: r => `${r.permissionSetName ?? 'Custom policy'}${r.breakGlass ? ' · break-glass' : ''}`,
+    },
+    ...(props.showReason ? [{ title: 'Reason', field: 'reason' }] : []),
     { title: 'Duration', render: r => formatMinutes(r.effectiveDurationMinutes) },
     { title: 'Status', render: r => <StatusChip status={r.status} /> },
     { title: 'Created', render: r => new Date(r.createdAt).toLocaleString() },

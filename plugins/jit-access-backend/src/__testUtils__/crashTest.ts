@@ -1,0 +1,328 @@
+/*
+ * Crash test (issue 5): a lifecycle replica in its own process is killed
+ * with SIGKILL at random moments while it grants and revokes, again and
+ * again, on a SQLite file and on PostgreSQL; then one replica settles the
+ * work. Afterwards Identity Center (the emulator, which outlives the kills)
+ * must hold exactly what the database says: an assignment for every active
+ * grant and for standing access, nothing else; a temporary permission set
+ * for every active custom grant, nothing else; every request at rest; and
+ * each request activated and ended at most once.
+ *
+ * JIT_CRASH_CYCLES (default 100) and JIT_CRASH_SEED replay a run. The
+ * test files engineCrash.*.test.ts declare it per database, so that jest can
+ * run the two at once.
+ */
+import {
+  demoSeed,
+  EmulatorSeed,
+  IdentityCenterEmulator,
+  startIdentityCenterEmulator,
+} from '@jit-access/identity-center-emulator';
+import { JIT_MANAGED_TAG_KEY } from '@jit-access/plugin-jit-access-common';
+import { DatabaseJitStore, StoredRequest } from '../database';
+import {
+  EngineWorker,
+  SharedDatabase,
+  SharedDatabaseKind,
+  seededRandom,
+  startEngineWorker,
+} from './engineProcesses';
+
+const LEASE_MS = 1_000;
+
+// Few users, accounts and permission sets, so that grants overlap often.
+const ACCOUNTS = [
+  { accountId: '111111111111', name: 'sandbox' },
+  { accountId: '222222222222', name: 'production' },
+];
+const USERS = ['alice', 'bob', 'erin'];
+const POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::logs/*',
+    },
+  ],
+});
+
+const key = (a: {
+  accountId: string;
+  permissionSetArn: string;
+  principalId: string;
+}) => `${a.accountId}|${a.permissionSetArn}|${a.principalId}`;
+
+/** What a crash run found: every list is empty when it converged. */
+export interface CrashReport {
+  seed: number;
+  cycles: number;
+  /** Kills after which a grant or revocation was left half done. */
+  interrupted: number;
+  requests: number;
+  active: number;
+  ended: number;
+  identityCenterCalls: number;
+  /** Requests not at rest after settling (with their status and reason). */
+  unsettled: string[];
+  failed: string[];
+  /** Assignments the database says should exist but Identity Center lacks. */
+  missing: string[];
+  /** Assignments in Identity Center that no active grant or standing access explains. */
+  orphans: string[];
+  /** Temporary permission sets that should not exist, or are missing. */
+  strayPermissionSets: string[];
+  missingPermissionSets: string[];
+  /** Requests with more than one `activated` or `ended` event. */
+  duplicateTransitions: string[];
+}
+
+/**
+ * Runs the crash test on one database: `cycles` times, adds grants and ends
+ * some, starts a replica and kills it with SIGKILL after a random moment;
+ * then one replica settles; then compares Identity Center with the database.
+ */
+export async function runCrashTest(
+  kind: SharedDatabaseKind,
+  options: { cycles: number; seed: number },
+): Promise<CrashReport> {
+  const { cycles } = options;
+  const seed = demoSeed();
+  const erin = seed.users.find(u => u.userName === 'erin@example.com')!.userId!;
+  // erin has standing ReadOnlyAccess to sandbox: no grant may remove it.
+  seed.assignments = [
+    {
+      accountId: '111111111111',
+      permissionSetArn: seed.permissionSets[0].arn,
+      principalId: erin,
+      principalType: 'USER',
+    },
+  ];
+  const emulator = await startIdentityCenterEmulator({
+    seed,
+    timing: { assignmentDelayMs: 150 },
+  });
+  const db = await kind.create();
+  const workers: EngineWorker[] = [];
+  try {
+    return await crashCycles({
+      db,
+      emulator,
+      seed,
+      workers,
+      cycles,
+      randomSeed: options.seed,
+    });
+  } finally {
+    await Promise.all(workers.map(w => w.kill9()));
+    await emulator.close();
+    await db.destroy();
+  }
+}
+
+async function crashCycles(ctx: {
+  db: SharedDatabase;
+  emulator: IdentityCenterEmulator;
+  seed: EmulatorSeed;
+  workers: EngineWorker[];
+  cycles: number;
+  randomSeed: number;
+}): Promise<CrashReport> {
+  const { db, emulator, seed, workers, cycles } = ctx;
+  const random = seededRandom(ctx.randomSeed);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
+  const store = await DatabaseJitStore.forTest(db.knex);
+  for (const a of ACCOUNTS) {
+    await store.upsertAccount({
+      ...a,
+      onboarded: true,
+      customPolicyAllowed: true,
+      breakGlassAllowed: false,
+      assignedOwners: [],
+    });
+  }
+  const workerConfig = {
+    db: db.config,
+    emulatorUrl: emulator.url,
+    instanceArn: seed.instanceArn,
+    identityStoreId: seed.identityStoreId,
+    leaseMs: LEASE_MS,
+    tickMs: 100,
+    pollIntervalMs: 50,
+  };
+  let n = 0;
+  const newRequest = async () => {
+    n += 1;
+    const id = `JIT-C${String(n).padStart(5, '0')}`;
+    const account = pick(ACCOUNTS);
+    const user = pick(USERS);
+    const custom = random() < 0.2;
+    const set = pick(seed.permissionSets.slice(0, 2));
+    const created = new Date().toISOString();
+    const request: StoredRequest = {
+      id,
+      requester: `user:default/${user}`,
+      accountId: account.accountId,
+      accountName: account.name,
+      kind: custom ? 'custom' : 'standard',
+      ...(custom
+        ? { customPolicy: POLICY }
+        : { permissionSetArn: set.arn, permissionSetName: set.name }),
+      requestedDurationMinutes: 60,
+      effectiveDurationMinutes: 60,
+      durationCause: 'requested',
+      reason: 'crash test',
+      status: 'approved',
+      requiredSteps: 1,
+      createdAt: created,
+      updatedAt: created,
+      attempts: 0,
+    };
+    await store.createRequest({
+      request,
+      steps: [
+        {
+          step: 1,
+          approverKind: 'owner-or-admin',
+          status: 'approved',
+          decidedBy: 'user:default/carol',
+        },
+      ],
+      actor: request.requester,
+    });
+  };
+  const endSome = async (count: number) => {
+    const active = await store.listByStatus(['active']);
+    for (let i = 0; i < Math.min(active.length, count); i++) {
+      const r = active.splice(Math.floor(random() * active.length), 1)[0];
+      if (random() < 0.5) {
+        // revoked by an admin, as the revoke endpoint does
+        await store.transition({
+          requestId: r.id,
+          from: 'active',
+          to: 'ending',
+          patch: { endReason: 'revoke', nextAttemptAt: Date.now() },
+          event: { actor: 'user:default/carol', type: 'revoke' },
+          now: Date.now(),
+        });
+      } else {
+        // its time is up
+        await db
+          .knex('jit_requests')
+          .where({ id: r.id, status: 'active' })
+          .update({ expires_at: Date.now() - 1 });
+      }
+    }
+  };
+
+  let interrupted = 0;
+  // Four fifths of the cycles add grants and end some; the last fifth only
+  // ends them, so that overlapping grants end in every order.
+  for (let cycle = 0; cycle < cycles; cycle++) {
+    if (cycle < cycles * 0.8) {
+      for (let i = Math.floor(random() * 4); i > 0; i--) await newRequest();
+      await endSome(Math.floor(random() * 3));
+    } else {
+      await endSome(
+        Math.floor((await store.listByStatus(['active'])).length * 0.25),
+      );
+    }
+    const worker = startEngineWorker(workerConfig);
+    workers.push(worker);
+    await worker.ready;
+    await new Promise(r => setTimeout(r, 200 + Math.floor(random() * 2300)));
+    await worker.kill9();
+    workers.pop();
+    if ((await store.listByStatus(['provisioning', 'ending'])).length)
+      interrupted += 1;
+  }
+
+  // Settle: one replica runs until nothing is in flight or due.
+  const settler = startEngineWorker(workerConfig);
+  workers.push(settler);
+  await settler.ready;
+  const deadline = Date.now() + 5 * 60_000;
+  let unsettled: string[] = [];
+  for (;;) {
+    const busy = await store.listByStatus([
+      'approved',
+      'provisioning',
+      'ending',
+    ]);
+    const expired = (await store.listByStatus(['active'])).filter(
+      r => r.expiresAt && Date.parse(r.expiresAt) <= Date.now(),
+    );
+    unsettled = [...busy, ...expired].map(
+      r => `${r.id}: ${r.status} ${r.statusReason ?? ''}`,
+    );
+    if (!unsettled.length || Date.now() > deadline) break;
+    await new Promise(r => setTimeout(r, 500));
+  }
+  await settler.stop();
+  workers.pop();
+
+  const all = await store.listByStatus([
+    'active',
+    'expired',
+    'revoked',
+    'ended',
+    'failed',
+  ]);
+  const active = all.filter(r => r.status === 'active');
+  const state = emulator.getState();
+
+  // Assignments: exactly the active grants' and the standing one.
+  const expected = new Set([
+    ...seed.assignments!.map(key),
+    ...active.map(r =>
+      key({
+        accountId: r.accountId,
+        permissionSetArn: (r.tempPermissionSetArn ?? r.permissionSetArn)!,
+        principalId: r.principalId!,
+      }),
+    ),
+  ]);
+  const actual = new Set(state.assignments.map(key));
+
+  // Temporary permission sets: exactly those of active custom grants.
+  const ours = new Set(
+    state.permissionSets
+      .filter(p => p.tags.some(t => t.key === JIT_MANAGED_TAG_KEY))
+      .map(p => p.arn),
+  );
+  const wanted = new Set(
+    active.filter(r => r.kind === 'custom').map(r => r.tempPermissionSetArn!),
+  );
+
+  const duplicateTransitions: string[] = [];
+  for (const r of all) {
+    const types = (await store.getEvents(r.id)).map(e => e.type);
+    for (const t of ['activated', 'ended']) {
+      const count = types.filter(x => x === t).length;
+      if (count > 1) duplicateTransitions.push(`${r.id}: ${count} × ${t}`);
+    }
+  }
+  return {
+    seed: ctx.randomSeed,
+    cycles,
+    interrupted,
+    requests: n,
+    active: active.length,
+    ended: all.length - active.length,
+    identityCenterCalls: state.stats.requests,
+    unsettled: [
+      ...unsettled,
+      ...(all.length === n
+        ? []
+        : [`${n - all.length} requests not found at rest`]),
+    ],
+    failed: all
+      .filter(r => r.status === 'failed')
+      .map(r => `${r.id}: ${r.statusReason}`),
+    missing: [...expected].filter(k => !actual.has(k)),
+    orphans: [...actual].filter(k => !expected.has(k)),
+    strayPermissionSets: [...ours].filter(a => !wanted.has(a)),
+    missingPermissionSets: [...wanted].filter(a => !ours.has(a)),
+    duplicateTransitions,
+  };
+}
