@@ -169,3 +169,13 @@ export function toIdentityCenterError(
     cause: e,
   });
 }
+
+/**
+ * Identity Center's answer for a resource (permission set, user, account
+ * assignment request) that does not exist.
+ */
+export function isNotFound(e: unknown): boolean {
+  return (
+    e instanceof IdentityCenterError && e.code === 'ResourceNotFoundException'
+  );
+}

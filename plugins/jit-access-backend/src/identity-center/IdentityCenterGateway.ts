@@ -90,7 +90,11 @@ export interface IdentityCenterGateway {
     value: string,
   ): Promise<PermissionSetInfo[]>;
 
-  /** Who is assigned the permission set in the account. */
+  /**
+   * Who is assigned the permission set in the account. A permission set that
+   * no longer exists is assigned to no one (Identity Center deletes a set
+   * only once it has no assignments).
+   */
   listAssignments(
     accountId: string,
     permissionSetArn: string,
@@ -109,7 +113,8 @@ export interface IdentityCenterGateway {
 
   /**
    * Deletes a user's account assignment and resolves once the deletion has
-   * `SUCCEEDED`. An assignment that is already gone counts as deleted.
+   * `SUCCEEDED`. An assignment that is already gone, or whose permission
+   * set is, counts as deleted.
    */
   deleteAssignment(
     target: AssignmentTarget,

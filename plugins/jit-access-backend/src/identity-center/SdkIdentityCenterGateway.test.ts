@@ -411,6 +411,16 @@ describe('SdkIdentityCenterGateway against the Identity Center emulator', () => 
       expect(state.permissionSets.map(p => p.arn)).not.toContain(arn);
       expect(state.calls.DeletePermissionSet).toBeGreaterThan(1);
       await gateway.deletePermissionSet(arn); // already gone: fine
+
+      // A deleted set is assigned to no one, and its assignments count as
+      // deleted: what an end resumed after a crash finds.
+      expect(await gateway.listAssignments(SANDBOX, arn)).toEqual([]);
+      await gateway.deleteAssignment(target);
+      const other = await rejection(gateway.putInlinePolicy(arn, POLICY));
+      expect(other).toMatchObject({
+        code: 'ResourceNotFoundException',
+        transient: false,
+      });
     });
 
     it('provisions a set to one account and waits for SUCCEEDED', async () => {

@@ -29,6 +29,7 @@ import {
 import {
   IdentityCenterError,
   IdentityCenterUserNotFoundError,
+  isNotFound,
   isTransientFailureReason,
   toIdentityCenterError,
 } from './IdentityCenterError';
@@ -538,10 +539,7 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
         },
       );
     } catch (e) {
-      if (
-        e instanceof IdentityCenterError &&
-        e.code === 'ResourceNotFoundException'
-      ) {
+      if (isNotFound(e)) {
         return; // already gone
       }
       throw e;
@@ -555,19 +553,27 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
     accountId: string,
     permissionSetArn: string,
   ): Promise<AssignmentPrincipal[]> {
-    const assignments = await this.#paginate(
-      'ListAccountAssignments',
-      NextToken =>
-        this.#sso.send(
-          new ListAccountAssignmentsCommand({
-            InstanceArn: this.#options.instanceArn,
-            AccountId: accountId,
-            PermissionSetArn: permissionSetArn,
-            NextToken,
-          }),
-        ),
-      page => page.AccountAssignments,
-    );
+    let assignments;
+    try {
+      assignments = await this.#paginate(
+        'ListAccountAssignments',
+        NextToken =>
+          this.#sso.send(
+            new ListAccountAssignmentsCommand({
+              InstanceArn: this.#options.instanceArn,
+              AccountId: accountId,
+              PermissionSetArn: permissionSetArn,
+              NextToken,
+            }),
+          ),
+        page => page.AccountAssignments,
+      );
+    } catch (e) {
+      // A permission set that no longer exists is assigned to no one:
+      // Identity Center refuses to delete a set while it has assignments.
+      if (isNotFound(e)) return [];
+      throw e;
+    }
     return assignments.map(a => ({
       principalId: a.PrincipalId!,
       principalType: a.PrincipalType!,
@@ -627,21 +633,28 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
   ): Promise<void> {
     const timeoutMs = this.#operationTimeout(options);
     const deadline = Date.now() + timeoutMs;
-    const started = await this.#call(
-      'DeleteAccountAssignment',
-      () =>
-        this.#sso.send(
-          new DeleteAccountAssignmentCommand({
-            InstanceArn: this.#options.instanceArn,
-            TargetId: target.accountId,
-            TargetType: 'AWS_ACCOUNT',
-            PermissionSetArn: target.permissionSetArn,
-            PrincipalType: 'USER',
-            PrincipalId: target.principalId,
-          }),
-        ),
-      { deadline, retryConflictsUntilDeadline: true },
-    );
+    let started;
+    try {
+      started = await this.#call(
+        'DeleteAccountAssignment',
+        () =>
+          this.#sso.send(
+            new DeleteAccountAssignmentCommand({
+              InstanceArn: this.#options.instanceArn,
+              TargetId: target.accountId,
+              TargetType: 'AWS_ACCOUNT',
+              PermissionSetArn: target.permissionSetArn,
+              PrincipalType: 'USER',
+              PrincipalId: target.principalId,
+            }),
+          ),
+        { deadline, retryConflictsUntilDeadline: true },
+      );
+    } catch (e) {
+      // The permission set (or the user) is gone, so is the assignment.
+      if (isNotFound(e)) return;
+      throw e;
+    }
     try {
       await this.#waitFor(
         'DeleteAccountAssignment',
@@ -862,10 +875,7 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
       );
       return tags.map(t => ({ key: t.Key!, value: t.Value ?? '' }));
     } catch (e) {
-      if (
-        e instanceof IdentityCenterError &&
-        e.code === 'ResourceNotFoundException'
-      )
+      if (isNotFound(e))
         return undefined;
       throw e;
     }
@@ -898,12 +908,10 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
         tags,
       };
     } catch (e) {
-      if (
-        e instanceof IdentityCenterError &&
-        e.code === 'ResourceNotFoundException'
-      )
+      if (isNotFound(e))
         return undefined;
       throw e;
     }
   }
 }
+

@@ -1,6 +1,7 @@
 export {
   IdentityCenterError,
   IdentityCenterUserNotFoundError,
+  isNotFound,
   isTransientFailureReason,
   toIdentityCenterError,
 } from './IdentityCenterError';

@@ -1,7 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { JIT_MANAGED_TAG_KEY } from '@jit-access/plugin-jit-access-common';
 import type { EndReason, JitStore, StoredRequest } from '../database';
-import { IdentityCenterError, IdentityCenterGateway } from '../identity-center';
+import {
+  IdentityCenterError,
+  IdentityCenterGateway,
+  isNotFound,
+} from '../identity-center';
 import { AccountDirectory } from './AccountDirectory';
 import {
   isStandingAccess,
@@ -351,17 +355,29 @@ export class LifecycleEngine {
             if (r.kind === 'custom' && this.deps.endLiveSessions) {
               // Before the assignment goes: deny everything to credentials
               // issued until now, so sessions already open end too.
+              // A set already deleted by an earlier attempt that crashed
+              // before recording it has no sessions left to end.
               const cutoff = new Date(this.now()).toISOString();
-              await gateway.putInlinePolicy(permissionSetArn, denyTokensIssuedBefore(cutoff));
-              await store.appendEvent(
-                r.id,
-                {
-                  actor: SYSTEM_ACTOR,
-                  type: 'live-sessions-ended',
-                  comment: `Console and CLI sessions opened before ${cutoff} are denied everything`,
-                },
-                this.now(),
-              );
+              const denied = await gateway
+                .putInlinePolicy(permissionSetArn, denyTokensIssuedBefore(cutoff))
+                .then(
+                  () => true,
+                  e => {
+                    if (isNotFound(e)) return false;
+                    throw e;
+                  },
+                );
+              if (denied) {
+                await store.appendEvent(
+                  r.id,
+                  {
+                    actor: SYSTEM_ACTOR,
+                    type: 'live-sessions-ended',
+                    comment: `Console and CLI sessions opened before ${cutoff} are denied everything`,
+                  },
+                  this.now(),
+                );
+              }
             }
             const siblings = await store.listGrantsOfAssignment({ excludeRequestId: r.id, ...target });
             // Overlap-safe: keep standing access and what another grant needs.
