@@ -18,8 +18,8 @@ import {
   IdentityCenterEmulator,
   startIdentityCenterEmulator,
 } from '@jit-access/identity-center-emulator';
-import { JIT_MANAGED_TAG_KEY } from '@jit-access/plugin-jit-access-common';
 import { DatabaseJitStore, StoredRequest } from '../database';
+import { compareWithIdentityCenter, unsettledRequests } from './convergence';
 import {
   EngineWorker,
   SharedDatabase,
@@ -46,12 +46,6 @@ const POLICY = JSON.stringify({
     },
   ],
 });
-
-const key = (a: {
-  accountId: string;
-  permissionSetArn: string;
-  principalId: string;
-}) => `${a.accountId}|${a.permissionSetArn}|${a.principalId}`;
 
 /** What a crash run found: every list is empty when it converged. */
 export interface CrashReport {
@@ -244,85 +238,37 @@ async function crashCycles(ctx: {
   const deadline = Date.now() + 5 * 60_000;
   let unsettled: string[] = [];
   for (;;) {
-    const busy = await store.listByStatus([
-      'approved',
-      'provisioning',
-      'ending',
-    ]);
-    const expired = (await store.listByStatus(['active'])).filter(
-      r => r.expiresAt && Date.parse(r.expiresAt) <= Date.now(),
-    );
-    unsettled = [...busy, ...expired].map(
-      r => `${r.id}: ${r.status} ${r.statusReason ?? ''}`,
-    );
+    unsettled = await unsettledRequests(store);
     if (!unsettled.length || Date.now() > deadline) break;
     await new Promise(r => setTimeout(r, 500));
   }
   await settler.stop();
   workers.pop();
 
-  const all = await store.listByStatus([
-    'active',
-    'expired',
-    'revoked',
-    'ended',
-    'failed',
-  ]);
-  const active = all.filter(r => r.status === 'active');
-  const state = emulator.getState();
-
-  // Assignments: exactly the active grants' and the standing one.
-  const expected = new Set([
-    ...seed.assignments!.map(key),
-    ...active.map(r =>
-      key({
-        accountId: r.accountId,
-        permissionSetArn: (r.tempPermissionSetArn ?? r.permissionSetArn)!,
-        principalId: r.principalId!,
-      }),
-    ),
-  ]);
-  const actual = new Set(state.assignments.map(key));
-
-  // Temporary permission sets: exactly those of active custom grants.
-  const ours = new Set(
-    state.permissionSets
-      .filter(p => p.tags.some(t => t.key === JIT_MANAGED_TAG_KEY))
-      .map(p => p.arn),
+  const found = await compareWithIdentityCenter(
+    store,
+    emulator,
+    seed.assignments ?? [],
   );
-  const wanted = new Set(
-    active.filter(r => r.kind === 'custom').map(r => r.tempPermissionSetArn!),
-  );
-
-  const duplicateTransitions: string[] = [];
-  for (const r of all) {
-    const types = (await store.getEvents(r.id)).map(e => e.type);
-    for (const t of ['activated', 'ended']) {
-      const count = types.filter(x => x === t).length;
-      if (count > 1) duplicateTransitions.push(`${r.id}: ${count} × ${t}`);
-    }
-  }
   return {
     seed: ctx.randomSeed,
     cycles,
     interrupted,
     requests: n,
-    active: active.length,
-    ended: all.length - active.length,
-    identityCenterCalls: state.stats.requests,
+    active: found.active.length,
+    ended: found.atRest.length - found.active.length,
+    identityCenterCalls: emulator.getState().stats.requests,
     unsettled: [
       ...unsettled,
-      ...(all.length === n
+      ...(found.atRest.length === n
         ? []
-        : [`${n - all.length} requests not found at rest`]),
+        : [`${n - found.atRest.length} requests not found at rest`]),
     ],
-    failed: all
-      .filter(r => r.status === 'failed')
-      .map(r => `${r.id}: ${r.statusReason}`),
-    missing: [...expected].filter(k => !actual.has(k)),
-    orphans: [...actual].filter(k => !expected.has(k)),
-    strayPermissionSets: [...ours].filter(a => !wanted.has(a)),
-    missingPermissionSets: [...wanted].filter(a => !ours.has(a)),
-    duplicateTransitions,
+    failed: found.failed,
+    missing: found.missing,
+    orphans: found.orphans,
+    strayPermissionSets: found.strayPermissionSets,
+    missingPermissionSets: found.missingPermissionSets,
+    duplicateTransitions: found.duplicateTransitions,
   };
 }

@@ -26,15 +26,29 @@ export interface EngineWorker {
 }
 
 export function startEngineWorker(config: WorkerConfig): EngineWorker {
+  return startTsProcess('engineWorker.ts', {
+    JIT_ENGINE_WORKER: JSON.stringify(config),
+  });
+}
+
+/**
+ * Runs a TypeScript file of this folder in a child process (with the CLI's
+ * transform, as jest would); `ready` resolves with the first stdout line
+ * that starts with "ready".
+ */
+export function startTsProcess(
+  file: string,
+  env: Record<string, string>,
+): EngineWorker & { readonly readyLine: Promise<string> } {
   const child = spawn(
     process.execPath,
     [
       '--require',
       require.resolve('@backstage/cli/config/nodeTransform.cjs'),
-      join(__dirname, 'engineWorker.ts'),
+      join(__dirname, file),
     ],
     {
-      env: { ...process.env, JIT_ENGINE_WORKER: JSON.stringify(config) },
+      env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
@@ -45,20 +59,30 @@ export function startEngineWorker(config: WorkerConfig): EngineWorker {
   const exited = new Promise<number | null>(resolve =>
     child.on('exit', code => resolve(code)),
   );
-  const ready = new Promise<void>((resolve, reject) => {
+  const readyLine = new Promise<string>((resolve, reject) => {
+    let out = '';
     child.stdout!.on('data', d => {
-      if (String(d).includes('ready')) resolve();
+      out += String(d);
+      // complete lines only: a chunk may end in the middle of one
+      const line = out
+        .split('\n')
+        .slice(0, -1)
+        .find(l => l.startsWith('ready'));
+      if (line !== undefined) resolve(line);
     });
     exited.then(code =>
       reject(
-        new Error(`engine worker exited (${code}) before it was ready: ${err}`),
+        new Error(`${file} exited (${code}) before it was ready: ${err}`),
       ),
     );
   });
+  readyLine.catch(() => undefined);
+  const ready = readyLine.then(() => undefined);
   ready.catch(() => undefined);
   return {
     process: child,
     ready,
+    readyLine,
     exited,
     stderr: () => err,
     async kill9() {

@@ -53,13 +53,25 @@ function evaluate(c: PermissionCriteria<PermissionCondition>, resource: JitReque
   return rule.apply(resource, c.params as any);
 }
 
-/** `jitAccess` overrides config keys of the plugin (shallow merge). */
-export async function createHarness(knex: Knex, options: { jitAccess?: Record<string, unknown> } = {}) {
+/**
+ * `jitAccess` overrides config keys of the plugin (shallow merge);
+ * `identityCenterEndpoint` points the gateway at an emulator someone else
+ * runs (e.g. the parent of a replica process) instead of the harness's own.
+ */
+export async function createHarness(
+  knex: Knex,
+  options: { jitAccess?: Record<string, unknown>; identityCenterEndpoint?: string } = {},
+) {
   const emulator: IdentityCenterEmulator = await startIdentityCenterEmulator({ timing: { assignmentDelayMs: 20 } });
   const seed = demoSeed();
   const config = new ConfigReader({
     jitAccess: {
-      identityCenter: { region: 'us-east-1', instanceArn: seed.instanceArn, identityStoreId: seed.identityStoreId, endpoint: emulator.url },
+      identityCenter: {
+        region: 'us-east-1',
+        instanceArn: seed.instanceArn,
+        identityStoreId: seed.identityStoreId,
+        endpoint: options.identityCenterEndpoint ?? emulator.url,
+      },
       roles: {
         approverGroups: ['group:default/approvers'],
         adminGroups: ['group:default/platform-admins'],
@@ -78,7 +90,7 @@ export async function createHarness(knex: Knex, options: { jitAccess?: Record<st
     region: 'us-east-1',
     instanceArn: seed.instanceArn,
     identityStoreId: seed.identityStoreId,
-    endpoint: emulator.url,
+    endpoint: options.identityCenterEndpoint ?? emulator.url,
     credentials: async () => ({ accessKeyId: 'x', secretAccessKey: 'x' }),
     pollIntervalMs: 20,
   });
@@ -129,7 +141,8 @@ export async function createHarness(knex: Knex, options: { jitAccess?: Record<st
   const jit = createJitAccess({
     notifications: { send: async n => void sent.push(n) },
     config,
-    logger: mockServices.logger.mock(),
+    // A mock logger needs jest; replica processes (soakReplica.ts) have none.
+    logger: typeof jest === 'undefined' ? mockServices.rootLogger({ level: 'error' }) : mockServices.logger.mock(),
     store,
     catalog: catalogServiceMock({ entities: ENTITIES }),
     auth: mockServices.auth(),
