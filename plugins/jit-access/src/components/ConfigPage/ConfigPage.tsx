@@ -217,6 +217,7 @@ function AccountRow(props: {
         </Typography>
         <Box display="flex" alignItems="center" style={{ gap: 8 }}>
           <TextField
+            id={`assigned-owners-${a.accountId}`}
             size="small"
             label="Assigned owners"
             value={owners}
@@ -256,6 +257,7 @@ function SettingsCard(props: { settings: JitSettings; onSave: (s: JitSettings) =
       <TextField
         fullWidth
         type="number"
+        id="jit-settings-pending-timeout"
         label="Pending timeout (minutes)"
         value={s.pendingTimeoutMinutes}
         onChange={e => setS({ ...s, pendingTimeoutMinutes: Number(e.target.value) })}
@@ -264,6 +266,7 @@ function SettingsCard(props: { settings: JitSettings; onSave: (s: JitSettings) =
       <TextField
         fullWidth
         type="number"
+        id="jit-settings-custom-max-duration"
         label="Custom policy maximum duration (minutes)"
         value={s.customMaxDurationMinutes}
         onChange={e => setS({ ...s, customMaxDurationMinutes: Number(e.target.value) })}

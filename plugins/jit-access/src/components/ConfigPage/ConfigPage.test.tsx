@@ -1,0 +1,175 @@
+import { alertApiRef } from '@backstage/core-plugin-api';
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import type { AccountConfig, JitSettings, PermissionSetConfig } from '@jit-access/plugin-jit-access-common';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { jitAccessApiRef, type JitAccessApi } from '../../api/JitAccessApi';
+import { RO, fakeApi } from '../../__testUtils__/fixtures';
+import { ConfigPage } from './ConfigPage';
+
+const POWER = 'arn:aws:sso:::permissionSet/ssoins-1/ps-power';
+
+const permissionSets: PermissionSetConfig[] = [
+  { arn: RO, name: 'ReadOnlyAccess', sessionDuration: 'PT1H', sessionDurationMinutes: 60, source: 'identity-center' },
+  { arn: POWER, name: 'PowerUserAccess', sessionDuration: 'PT4H', sessionDurationMinutes: 240, source: 'identity-center' },
+];
+
+function account(over: Partial<AccountConfig>): AccountConfig {
+  return {
+    accountId: '111111111111',
+    name: 'sandbox',
+    onboarded: true,
+    enabledPermissionSetArns: [RO],
+    customPolicyAllowed: true,
+    breakGlassAllowed: false,
+    catalogOwners: ['group:default/team-alpha'],
+    assignedOwners: [],
+    hasApprover: true,
+    approverNames: ['Bob Brown'],
+    ...over,
+  };
+}
+
+const ACCOUNTS = [
+  account({}),
+  account({
+    accountId: '333333333333',
+    name: 'orphan',
+    catalogOwners: ['group:default/legacy'],
+    hasApprover: false,
+    approverNames: [],
+  }),
+  account({
+    accountId: '444444444444',
+    name: 'billing',
+    onboarded: false,
+    enabledPermissionSetArns: [],
+    hasApprover: false,
+    approverNames: [],
+  }),
+];
+
+const SETTINGS: JitSettings = {
+  requireRejectionComment: false,
+  pendingTimeoutMinutes: 1440,
+  customMaxDurationMinutes: 120,
+  allowRequestsWithoutApprover: false,
+};
+
+async function renderPage(overrides: Partial<JitAccessApi> = {}) {
+  const alerts = { post: jest.fn(), alert$: jest.fn() };
+  const api = {
+    listAccountConfigs: jest.fn(async () => ACCOUNTS),
+    listPermissionSets: jest.fn(async () => permissionSets),
+    getSettings: jest.fn(async () => SETTINGS),
+    getRoles: jest.fn(async () => ({
+      approverGroups: ['group:default/approvers'],
+      adminGroups: ['group:default/platform-admins'],
+      ssoAdminGroups: ['group:default/sso-admins'],
+    })),
+    ...overrides,
+  };
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [jitAccessApiRef, fakeApi(api)],
+        [alertApiRef, alerts],
+      ]}
+    >
+      <ConfigPage />
+    </TestApiProvider>,
+  );
+  await screen.findByText('AWS accounts');
+  return { api, alerts };
+}
+
+describe('ConfigPage', () => {
+  it('flags onboarded accounts nobody can approve, not the ones not onboarded', async () => {
+    await renderPage();
+    expect(screen.getByTestId('no-approver-flag')).toHaveTextContent(
+      'Nobody can approve requests for: orphan. Assign owners below.',
+    );
+    expect(screen.getAllByText('No possible approver')).toHaveLength(1);
+    expect(screen.getByText('Can approve: Bob Brown')).toBeInTheDocument();
+  });
+
+  it('onboards an account from the catalog and reloads', async () => {
+    const updateAccountConfig = jest.fn(async () => ACCOUNTS[2]);
+    const { api } = await renderPage({ updateAccountConfig });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Onboard billing' }));
+    await waitFor(() => expect(updateAccountConfig).toHaveBeenCalledWith('444444444444', { onboarded: true }));
+    await waitFor(() => expect(api.listAccountConfigs).toHaveBeenCalledTimes(2));
+  });
+
+  it('enables a permission set for one account, keeping the others', async () => {
+    const updateAccountConfig = jest.fn(async () => ACCOUNTS[0]);
+    await renderPage({ updateAccountConfig });
+    const sandboxPower = screen.getAllByRole('checkbox', { name: 'PowerUserAccess' })[0];
+    fireEvent.click(sandboxPower);
+    await waitFor(() =>
+      expect(updateAccountConfig).toHaveBeenCalledWith('111111111111', { enabledPermissionSetArns: [RO, POWER] }),
+    );
+  });
+
+  it('assigns owners to an account that has none who can approve', async () => {
+    const updateAccountConfig = jest.fn(async () => ACCOUNTS[1]);
+    await renderPage({ updateAccountConfig });
+    const fields = screen.getAllByLabelText('Assigned owners');
+    fireEvent.change(fields[1], { target: { value: 'group:default/team-alpha, user:default/carol' } });
+    fireEvent.click(screen.getAllByRole('button', { name: 'Save' })[1]);
+    await waitFor(() =>
+      expect(updateAccountConfig).toHaveBeenCalledWith('333333333333', {
+        assignedOwners: ['group:default/team-alpha', 'user:default/carol'],
+      }),
+    );
+  });
+
+  it('marks a permission set as needing two levels, and syncs from Identity Center', async () => {
+    const setPermissionSetTwoLevels = jest.fn(async () => ({ ...permissionSets[1], requiresTwoLevels: true }));
+    const syncPermissionSets = jest.fn(async () => permissionSets);
+    await renderPage({ setPermissionSetTwoLevels, syncPermissionSets });
+    expect(screen.getByText('4 h')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('checkbox', { name: 'PowerUserAccess needs two levels' }));
+    await waitFor(() => expect(setPermissionSetTwoLevels).toHaveBeenCalledWith(POWER, true));
+    fireEvent.click(screen.getByRole('button', { name: 'Sync from Identity Center' }));
+    await waitFor(() => expect(syncPermissionSets).toHaveBeenCalled());
+  });
+
+  it('saves the rejection-comment rule and the pending timeout', async () => {
+    const putSettings = jest.fn(async (s: JitSettings) => s);
+    const { alerts } = await renderPage({ putSettings });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Rejections need a comment' }));
+    fireEvent.change(screen.getByLabelText('Pending timeout (minutes)'), { target: { value: '240' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() =>
+      expect(putSettings).toHaveBeenCalledWith({
+        ...SETTINGS,
+        requireRejectionComment: true,
+        pendingTimeoutMinutes: 240,
+      }),
+    );
+    await waitFor(() =>
+      expect(alerts.post).toHaveBeenCalledWith(expect.objectContaining({ message: 'Settings saved', severity: 'success' })),
+    );
+  });
+
+  it("shows the backend's reason when a change is refused", async () => {
+    const putSettings = jest.fn(async () => {
+      throw new Error('pendingTimeoutMinutes: must be at least 5');
+    });
+    const { alerts } = await renderPage({ putSettings });
+    fireEvent.change(screen.getByLabelText('Pending timeout (minutes)'), { target: { value: '1' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
+    await waitFor(() =>
+      expect(alerts.post).toHaveBeenCalledWith({
+        message: 'Settings saved failed: pendingTimeoutMinutes: must be at least 5',
+        severity: 'error',
+      }),
+    );
+  });
+
+  it('shows the role mappings of the default policy', async () => {
+    await renderPage();
+    expect(screen.getByText('Admin groups: group:default/platform-admins')).toBeInTheDocument();
+    expect(screen.getByText('SSO Admin groups: group:default/sso-admins')).toBeInTheDocument();
+  });
+});
