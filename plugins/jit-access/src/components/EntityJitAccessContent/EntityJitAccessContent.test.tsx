@@ -1,0 +1,112 @@
+import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { jitAccessApiRef, type JitAccessApi } from '../../api/JitAccessApi';
+import { accounts, fakeApi, owner, pendingRequest, viewer } from '../../__testUtils__/fixtures';
+import { AccountJitAccess, isJitAccessAvailable } from './EntityJitAccessContent';
+
+const active = pendingRequest({
+  id: 'JIT-ACTIVE1',
+  status: 'active',
+  requesterName: 'Erin Evans',
+  activatedAt: '2026-11-24T10:00:00.000Z',
+  expiresAt: '2026-11-24T11:00:00.000Z',
+  actions: [{ action: 'revoke', allowed: true }],
+});
+
+function api(overrides: Partial<JitAccessApi>) {
+  return fakeApi({
+    getAccounts: async () => accounts,
+    listRequests: async ({ view }) =>
+      view === 'approvals' ? { items: [pendingRequest()] } : { items: [pendingRequest({ id: 'JIT-OLD001', status: 'expired' })] },
+    listSessions: async () => ({ items: [active] }),
+    getRequest: async id => (id === active.id ? active : pendingRequest()),
+    ...overrides,
+  });
+}
+
+async function renderFor(jitApi: JitAccessApi, accountId = '111111111111') {
+  await renderInTestApp(
+    <TestApiProvider apis={[[jitAccessApiRef, jitApi]]}>
+      <AccountJitAccess accountId={accountId} />
+    </TestApiProvider>,
+  );
+  await screen.findByText(/AWS account/);
+}
+
+describe('the JIT Access tab of an AWS account', () => {
+  it('shows an owner the pending requests to decide, the active sessions to revoke, the owners and the history', async () => {
+    await renderFor(api({ getMe: async () => owner }));
+    expect(screen.getByText(/You are an owner of this account/)).toBeInTheDocument();
+    expect(screen.getByText(/Owners: group:default\/team-alpha/)).toBeInTheDocument();
+
+    const pending = screen.getByTestId('decision-row-JIT-7K3F9Q');
+    expect(within(pending).getByText('Alice Anders')).toBeInTheDocument();
+    expect(within(pending).getByRole('button', { name: 'Approve JIT-7K3F9Q' })).toBeEnabled();
+    expect(within(pending).getByRole('button', { name: 'Reject JIT-7K3F9Q' })).toBeEnabled();
+
+    const session = screen.getByTestId('decision-row-JIT-ACTIVE1');
+    expect(within(session).getByText('Erin Evans')).toBeInTheDocument();
+    expect(within(session).getByRole('button', { name: /Revoke/ })).toBeEnabled();
+
+    expect(screen.getByText('Recent requests')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'JIT-OLD001' })).toBeInTheDocument();
+  });
+
+  it('approving from the tab calls the API and reloads the lists', async () => {
+    const approve = jest.fn(async () => pendingRequest({ status: 'approved' }));
+    const getMe = jest.fn(async () => owner);
+    await renderFor(api({ getMe, approve }));
+    fireEvent.click(screen.getByRole('button', { name: 'Approve JIT-7K3F9Q' }));
+    fireEvent.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(approve).toHaveBeenCalledWith('JIT-7K3F9Q', undefined));
+    await waitFor(() => expect(getMe).toHaveBeenCalledTimes(2));
+  });
+
+  it('shows a requester only their own recent requests, no decisions', async () => {
+    const listRequests = jest.fn(async () => ({ items: [] }));
+    await renderFor(api({ getMe: async () => viewer, listRequests }));
+    expect(screen.queryByText(/Pending requests/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/Active sessions/)).not.toBeInTheDocument();
+    expect(listRequests).toHaveBeenCalledWith({ view: 'mine', accountId: '111111111111', limit: 10 });
+    expect(screen.getByText('Your recent requests')).toBeInTheDocument();
+    expect(screen.getByText('No requests for this account yet.')).toBeInTheDocument();
+  });
+
+  it('says so when nobody can approve requests for the account', async () => {
+    await renderFor(
+      api({
+        getMe: async () => viewer,
+        getAccounts: async () => ({ items: [{ ...accounts.items[0], hasApprover: false }] }),
+      }),
+    );
+    expect(
+      screen.getByText(/Nobody can approve requests for this account: ask a JIT Access admin to assign owners/),
+    ).toBeInTheDocument();
+  });
+
+  it('says when the account is not onboarded', async () => {
+    await renderFor(api({ getMe: async () => viewer }), '444444444444');
+    expect(
+      screen.getByText('This account is not onboarded to JIT Access (or has nothing requestable).'),
+    ).toBeInTheDocument();
+  });
+});
+
+describe('isJitAccessAvailable', () => {
+  const entity = (over: Partial<Entity> & { type?: string; annotations?: Record<string, string> }): Entity => ({
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: over.kind ?? 'Resource',
+    metadata: { name: 'sandbox', annotations: over.annotations },
+    spec: { type: over.type ?? 'aws-account' },
+  });
+
+  it('is true for AWS account resources with the account id annotation only', () => {
+    const annotations = { 'amazonaws.com/account-id': '111111111111' };
+    expect(isJitAccessAvailable(entity({ annotations }))).toBe(true);
+    expect(isJitAccessAvailable(entity({ annotations, type: 'cloud-account' }))).toBe(true);
+    expect(isJitAccessAvailable(entity({}))).toBe(false);
+    expect(isJitAccessAvailable(entity({ annotations, type: 'database' }))).toBe(false);
+    expect(isJitAccessAvailable(entity({ annotations, kind: 'Component' }))).toBe(false);
+  });
+});
