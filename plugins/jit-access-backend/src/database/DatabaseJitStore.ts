@@ -385,6 +385,9 @@ export class DatabaseJitStore implements JitStore {
               this.db.raw('count(*) over () as n'),
             )
             .where('r.account_id', accountId)
+            // Set in the same transition as the final step's decision: the
+            // same time, and an index (account_id, decided_at) to find them by.
+            .andWhere('r.decided_at', '>=', from)
             .andWhere('s.status', 'approved')
             .andWhereNot('s.approver_kind', 'break-glass')
             .andWhere('s.decided_at', '>=', from)

@@ -163,3 +163,40 @@ describe.each(databases.eachSupportedId())('account activity (%s)', id => {
     expect(badId.body.error.message).toBe('accountId: must be a 12-digit AWS account id');
   });
 });
+
+describe.each(databases.eachSupportedId())('account activity of real requests (%s)', id => {
+  let h: Awaited<ReturnType<typeof createHarness>>;
+  beforeAll(async () => {
+    h = await createHarness(await databases.init(id));
+  });
+  afterAll(async () => h.close());
+
+  /** Polls the store until the lifecycle engine (triggered by the approval) has activated it. */
+  async function statusBecomes(reqId: string, status: string) {
+    for (let i = 0; i < 300; i++) {
+      if ((await h.store.getRequest(reqId))?.status === status) return;
+      await new Promise(res => setTimeout(res, 20));
+    }
+    throw new Error(`${reqId} never became ${status}`);
+  }
+
+  it('counts what the router and the lifecycle engine wrote: today’s session, its requester, its approval', async () => {
+    const ro = await h.arnOf('ReadOnlyAccess');
+    const created = await h.as('alice').post('/requests', { accountId: PRODUCTION, permissionSetArn: ro, durationMinutes: 30, reason: 'activity' });
+    const rejected = await h.as('alice').post('/requests', { accountId: PRODUCTION, permissionSetArn: ro, durationMinutes: 30, reason: 'activity, again' });
+    expect((await h.as('frank').post(`/requests/${created.body.id}/approve`)).status).toBe(200);
+    expect((await h.as('frank').post(`/requests/${rejected.body.id}/reject`, { comment: 'one is enough' })).status).toBe(200);
+    await statusBecomes(created.body.id, 'active');
+
+    // Two days, so a run across midnight UTC still finds today's session.
+    const res = await h.as('frank').get(`/accounts/${PRODUCTION}/activity?days=2`);
+    expect(res.status).toBe(200);
+    expect(res.body.perDay).toHaveLength(2);
+    expect(res.body.totalSessions).toBe(1);
+    expect(res.body.byPermissionSet).toEqual([{ permissionSetName: 'ReadOnlyAccess', sessions: 1 }]);
+    expect(res.body.topRequesters).toEqual([{ requester: u('alice'), name: 'Alice', requests: 2 }]);
+    expect(res.body.approvedRequests).toBe(1);
+    expect(res.body.medianMinutesToApprove).toBeGreaterThanOrEqual(0);
+    expect(res.body.outcomes).toMatchObject({ granted: 1, rejected: 1, pending: 0 });
+  });
+});
