@@ -8,6 +8,7 @@
 
 export type {
   AccessRequest,
+  AccountActivity,
   AccountConfig,
   AccountConfigUpdate,
   AccountsResponse,
@@ -22,6 +23,7 @@ export type {
   JitSettings,
   Page,
   PermissionSetConfig,
+  PermissionSetSessions,
   PermissionSetSummary,
   PolicyValidationError,
   PolicyValidationResult,
@@ -30,6 +32,7 @@ export type {
   RequestDetail,
   RequestEvent,
   RequestKind,
+  RequestOutcome,
   RequestStatus,
   RequestableAccount,
   RoleMappings,

@@ -317,3 +317,57 @@ export interface RoleMappings {
   adminGroups: string[];
   ssoAdminGroups: string[];
 }
+
+/**
+ * What became of a request: `granted` once its final step was approved
+ * (approved, provisioning, active, ending, expired, revoked, ended).
+ * @public
+ */
+export type RequestOutcome = 'pending' | 'granted' | 'rejected' | 'cancelled' | 'timed_out' | 'failed';
+
+/** Sessions of one permission set (`null`: a custom policy). @public */
+export interface PermissionSetSessions {
+  permissionSetName: string | null;
+  sessions: number;
+}
+
+/**
+ * Activity of one AWS account over the last `days` UTC days
+ * (`GET /accounts/:accountId/activity`), for its owners and admins.
+ * A session counts on the UTC day it was activated; requests count on the
+ * day they were created.
+ * @public
+ */
+export interface AccountActivity {
+  accountId: string;
+  accountName: string;
+  days: number;
+  /** ISO time of the window's start: 00:00 UTC, `days - 1` days before today. */
+  from: string;
+  /** ISO time the activity was computed (the window's end). */
+  to: string;
+  /** Sessions activated in the window. */
+  totalSessions: number;
+  /** Every UTC day of the window, oldest first, zeros included. */
+  perDay: Array<{
+    /** `YYYY-MM-DD` (UTC). */
+    date: string;
+    sessions: number;
+    /** Only the permission sets with sessions that day. */
+    byPermissionSet: PermissionSetSessions[];
+  }>;
+  /** Sessions per permission set over the window, most first. */
+  byPermissionSet: PermissionSetSessions[];
+  /** Requesters with the most requests created in the window (at most 10), most first. */
+  topRequesters: Array<{ requester: string; name?: string; requests: number }>;
+  /**
+   * Median minutes from a request's creation to its final approval, over
+   * the requests approved in the window (break-glass left out: it is
+   * self-approved at once); null when none.
+   */
+  medianMinutesToApprove: number | null;
+  /** How many requests went through that median. */
+  approvedRequests: number;
+  /** Requests created in the window, by what became of them (every outcome present). */
+  outcomes: Record<RequestOutcome, number>;
+}

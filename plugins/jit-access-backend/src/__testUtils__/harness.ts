@@ -60,7 +60,7 @@ function evaluate(c: PermissionCriteria<PermissionCondition>, resource: JitReque
  */
 export async function createHarness(
   knex: Knex,
-  options: { jitAccess?: Record<string, unknown>; identityCenterEndpoint?: string } = {},
+  options: { jitAccess?: Record<string, unknown>; identityCenterEndpoint?: string; now?: () => number } = {},
 ) {
   const emulator: IdentityCenterEmulator = await startIdentityCenterEmulator({ timing: { assignmentDelayMs: 20 } });
   const seed = demoSeed();
@@ -148,6 +148,7 @@ export async function createHarness(
     auth: mockServices.auth(),
     permissions,
     gateway,
+    now: options.now,
   });
   getResources = jit.getResources;
   await jit.configService.sync();

@@ -18,6 +18,7 @@ import type {
 import { Knex } from 'knex';
 import {
   DbAccountRow,
+  DbBigInt,
   DbEventRow,
   DbPermissionSetRow,
   DbRequestRow,
@@ -35,6 +36,7 @@ import {
   toMs,
 } from './tables';
 import {
+  AccountActivityCounts,
   EndReason,
   JitStore,
   NewRequest,
@@ -45,6 +47,8 @@ import {
   StoredRequest,
   Transition,
 } from './JitStore';
+
+const DAY_MS = 86_400_000;
 
 const migrationsDir = resolvePackagePath(
   '@jit-access/plugin-jit-access-backend',
@@ -337,6 +341,71 @@ export class DatabaseJitStore implements JitStore {
       nextCursor: last
         ? encodeCursor({ createdAt: toMs(last.created_at)!, id: last.id })
         : undefined,
+    };
+  }
+
+  /**
+   * Portable SQL for SQLite and PostgreSQL: times are epoch-ms integers, so
+   * `activated_at / 86400000` is the UTC day in both (integer division), and
+   * the median takes the middle one or two rows by `row_number()` over the
+   * sorted durations, which both support.
+   */
+  async accountActivity(args: {
+    accountId: string;
+    from: number;
+    topRequesters: number;
+  }): Promise<AccountActivityCounts> {
+    const { accountId, from } = args;
+    const created = () =>
+      this.db(TABLE_REQUESTS).where('account_id', accountId).andWhere('created_at', '>=', from);
+    const [sessions, top, statuses, median] = await Promise.all([
+      this.db(TABLE_REQUESTS)
+        .select(this.db.raw(`activated_at / ${DAY_MS} as day`), 'permission_set_name')
+        .count({ sessions: '*' })
+        .where('account_id', accountId)
+        .andWhere('activated_at', '>=', from)
+        .groupByRaw(`activated_at / ${DAY_MS}, permission_set_name`),
+      created()
+        .select('requester')
+        .count({ requests: '*' })
+        .groupBy('requester')
+        .orderBy([{ column: 'requests', order: 'desc' }, { column: 'requester' }])
+        .limit(args.topRequesters),
+      created().select('status').count({ requests: '*' }).groupBy('status'),
+      this.db
+        .select(this.db.raw('avg(ms) as median, max(n) as n'))
+        .from(
+          this.db(`${TABLE_REQUESTS} as r`)
+            .join(`${TABLE_STEPS} as s`, b =>
+              b.on('s.request_id', 'r.id').andOn('s.step', 'r.required_steps'),
+            )
+            .select(
+              this.db.raw('s.decided_at - r.created_at as ms'),
+              this.db.raw('row_number() over (order by s.decided_at - r.created_at) as rn'),
+              this.db.raw('count(*) over () as n'),
+            )
+            .where('r.account_id', accountId)
+            // Set in the same transition as the final step's decision: the
+            // same time, and an index (account_id, decided_at) to find them by.
+            .andWhere('r.decided_at', '>=', from)
+            .andWhere('s.status', 'approved')
+            .andWhereNot('s.approver_kind', 'break-glass')
+            .andWhere('s.decided_at', '>=', from)
+            .as('t'),
+        )
+        .whereRaw('rn in ((n + 1) / 2, (n + 2) / 2)'),
+    ]);
+    const m = median[0] as { median: DbBigInt | null; n: DbBigInt | null } | undefined;
+    return {
+      sessions: sessions.map((r: any) => ({
+        day: Number(r.day),
+        permissionSetName: r.permission_set_name ?? null,
+        sessions: Number(r.sessions),
+      })),
+      topRequesters: top.map((r: any) => ({ requester: r.requester, requests: Number(r.requests) })),
+      statuses: statuses.map((r: any) => ({ status: r.status as RequestStatus, requests: Number(r.requests) })),
+      medianMsToApprove: m?.median === null || m?.median === undefined ? null : Number(m.median),
+      approvedRequests: m?.n === null || m?.n === undefined ? 0 : Number(m.n),
     };
   }
 

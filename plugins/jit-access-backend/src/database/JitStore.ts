@@ -113,6 +113,19 @@ export interface Transition {
   now: number;
 }
 
+/** Raw counts behind an account's activity (`JitStore.accountActivity`). */
+export interface AccountActivityCounts {
+  /** Sessions activated since `from`, per UTC day (epoch day number) and permission set (null: custom). */
+  sessions: Array<{ day: number; permissionSetName: string | null; sessions: number }>;
+  /** Requests created since `from` per requester, most first (then by ref), at most `topRequesters`. */
+  topRequesters: Array<{ requester: string; requests: number }>;
+  /** Requests created since `from` per status. */
+  statuses: Array<{ status: RequestStatus; requests: number }>;
+  /** Median ms from creation to the final approval, over non-break-glass requests finally approved since `from`. */
+  medianMsToApprove: number | null;
+  approvedRequests: number;
+}
+
 /** Persistence of JIT Access. One knex implementation: DatabaseJitStore. */
 export interface JitStore {
   // accounts and permission sets
@@ -159,6 +172,9 @@ export interface JitStore {
    * them warned in the same statement, so one replica warns once.
    */
   claimExpiryWarnings(before: number, now: number): Promise<StoredRequest[]>;
+
+  /** Activity of one account since `from` (epoch ms), computed in SQL. */
+  accountActivity(args: { accountId: string; from: number; topRequesters: number }): Promise<AccountActivityCounts>;
 
   // lifecycle
   /** Ids of requests with lifecycle work due at `now`. */

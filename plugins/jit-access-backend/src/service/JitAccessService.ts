@@ -7,6 +7,7 @@ import {
 } from '@backstage/errors';
 import {
   type AccessRequest,
+  type AccountActivity,
   type AccountsResponse,
   type Approver,
   type ApprovalStep,
@@ -44,6 +45,7 @@ import type {
   StoredRequest,
 } from '../database';
 import { AccountDirectory, Person, toApprover } from './AccountDirectory';
+import { activityWindow, TOP_REQUESTERS, toAccountActivity } from './accountActivity';
 import { JitAuthorizer } from './JitAuthorizer';
 import type { JitNotifier } from './JitNotifier';
 import { Caller } from './types';
@@ -179,6 +181,33 @@ export class JitAccessService {
       }
     }
     return { items, reason, canManageConfig };
+  }
+
+  /**
+   * Sessions, requesters, time to approve and outcomes of one account over
+   * the last `days` UTC days. For the account's owners and for whoever may
+   * manage the JIT config (Admins and SSO Admins by default).
+   */
+  async accountActivity(caller: Caller, accountId: string, days: number): Promise<AccountActivity> {
+    const { store, directory, authorizer } = this.deps;
+    const account = await store.getAccount(accountId);
+    if (!account) throw new NotFoundError(`AWS account '${accountId}' is not known to JIT Access`);
+    const owners = await directory.ownersOf(account);
+    const claims = new Set(caller.ownershipEntityRefs);
+    if (!owners.some(o => claims.has(o)) && !(await authorizer.isAllowed(caller, jitAccessConfigManagePermission))) {
+      const ownedBy = owners.length ? `its owners (${owners.join(', ')})` : 'its owners (it has none)';
+      throw new NotAllowedError(
+        `The activity of account ${account.name} (${accountId}) is shown to ${ownedBy} and to Admins and SSO Admins; you are neither`,
+      );
+    }
+    const now = this.now();
+    const counts = await store.accountActivity({
+      accountId,
+      from: activityWindow(now, days).from,
+      topRequesters: TOP_REQUESTERS,
+    });
+    const names = await this.namesOf(counts.topRequesters.map(r => r.requester));
+    return toAccountActivity({ account, days, now, counts, names });
   }
 
   private async requireAccount(accountId: string): Promise<StoredAccount> {

@@ -33,6 +33,8 @@ export function createJitAccess(options: {
   gateway?: IdentityCenterGateway;
   notifications?: NotificationService;
   workerId?: string;
+  /** The clock of the request service; for tests. */
+  now?: () => number;
 }) {
   const { config, logger, store } = options;
   const jitConfig = readJitAccessConfig(config);
@@ -65,6 +67,7 @@ export function createJitAccess(options: {
     authorizer,
     settingsDefaults: jitConfig.settingsDefaults,
     logger,
+    now: options.now,
     // Approval provisions at once, not at the next scheduler tick.
     triggerWork: id => {
       engine.process(id).catch(e => logger.error(`Lifecycle of ${id}: ${e}`));

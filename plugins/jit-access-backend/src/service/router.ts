@@ -66,6 +66,19 @@ const sessionsSchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+const accountParamSchema = z.object({
+  accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+});
+
+const activitySchema = z.object({
+  days: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of days from 1 to 90')
+    .transform(Number)
+    .pipe(z.number().int().min(1, 'must be from 1 to 90').max(90, 'must be from 1 to 90'))
+    .default('30'),
+});
+
 const policySchema = z.object({ policy: z.string().max(1_000_000) }).strict();
 
 const accountUpdateSchema = z
@@ -161,6 +174,12 @@ export async function createRouter(options: {
 
   router.get('/accounts', async (req, res) => {
     res.json(await service.requestableAccounts(await caller(req)));
+  });
+
+  router.get('/accounts/:accountId/activity', async (req, res) => {
+    const { accountId } = parse(accountParamSchema, req.params);
+    const { days } = parse(activitySchema, req.query);
+    res.json(await service.accountActivity(await caller(req), accountId, days));
   });
 
   router.post('/requests', async (req, res) => {
@@ -301,10 +320,19 @@ function resultMeta(result: unknown): JsonObject {
   return {};
 }
 
-const CSV_COLUMNS: Array<keyof AccessRequest> = [
+const CSV_FIELDS: Array<keyof AccessRequest> = [
   'id', 'requester', 'accountId', 'accountName', 'kind', 'permissionSetName', 'status',
   'requestedDurationMinutes', 'effectiveDurationMinutes', 'reason', 'ticket',
   'createdAt', 'decidedAt', 'activatedAt', 'expiresAt', 'endedAt', 'statusReason',
+];
+
+/** Columns of the export: the request's fields, then its break-glass review (closed ones only). */
+const CSV_COLUMNS: Array<[string, (r: AccessRequest) => unknown]> = [
+  ...CSV_FIELDS.map((f): [string, (r: AccessRequest) => unknown] => [f, r => r[f]]),
+  ['breakGlass', r => !!r.breakGlass],
+  ['reviewedBy', r => r.review?.closedBy],
+  ['reviewComment', r => r.review?.comment],
+  ['reviewedAt', r => r.review?.closedAt],
 ];
 
 /** RFC 4180 CSV; cells that a spreadsheet would run as formulas are prefixed with '. */
@@ -314,7 +342,7 @@ export function toCsv(rows: AccessRequest[]): string {
     if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const r of rows) lines.push(CSV_COLUMNS.map(c => cell(r[c])).join(','));
+  const lines = [CSV_COLUMNS.map(([name]) => name).join(',')];
+  for (const r of rows) lines.push(CSV_COLUMNS.map(([, value]) => cell(value(r))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

@@ -1,4 +1,4 @@
-import type { AccountsResponse, CallerInfo, RequestDetail } from '@jit-access/plugin-jit-access-common';
+import type { AccountActivity, AccountsResponse, CallerInfo, RequestDetail } from '@jit-access/plugin-jit-access-common';
 import type { JitAccessApi } from '../api/JitAccessApi';
 
 export const RO = 'arn:aws:sso:::permissionSet/ssoins-1/ps-ro';
@@ -91,4 +91,39 @@ export function fakeApi(overrides: Partial<JitAccessApi>): JitAccessApi {
       return () => Promise.reject(new Error(`unexpected call ${prop}`));
     },
   });
+}
+
+/** Sandbox's activity over 30 days: 2026-10-26 .. 2026-11-24, sessions on three days. */
+export function accountActivity(over: Partial<AccountActivity> = {}): AccountActivity {
+  const perDay = Array.from({ length: 30 }, (_, i) => ({
+    date: new Date(Date.UTC(2026, 9, 26 + i)).toISOString().slice(0, 10),
+    sessions: 0,
+    byPermissionSet: [] as AccountActivity['byPermissionSet'],
+  }));
+  perDay[27] = { ...perDay[27], sessions: 3, byPermissionSet: [{ permissionSetName: 'ReadOnlyAccess', sessions: 2 }, { permissionSetName: null, sessions: 1 }] };
+  perDay[29] = { ...perDay[29], sessions: 2, byPermissionSet: [{ permissionSetName: 'PowerUserAccess', sessions: 2 }] };
+  perDay[3] = { ...perDay[3], sessions: 2, byPermissionSet: [{ permissionSetName: 'ReadOnlyAccess', sessions: 2 }] };
+  return {
+    accountId: '111111111111',
+    accountName: 'sandbox',
+    days: 30,
+    from: '2026-10-26T00:00:00.000Z',
+    to: '2026-11-24T12:00:00.000Z',
+    totalSessions: 7,
+    perDay,
+    byPermissionSet: [
+      { permissionSetName: 'ReadOnlyAccess', sessions: 4 },
+      { permissionSetName: 'PowerUserAccess', sessions: 2 },
+      { permissionSetName: null, sessions: 1 },
+    ],
+    topRequesters: [
+      { requester: 'user:default/frank', name: 'Frank Fischer', requests: 5 },
+      { requester: 'user:default/alice', name: 'Alice Anders', requests: 3 },
+      { requester: 'user:default/ghost', requests: 1 },
+    ],
+    medianMinutesToApprove: 25,
+    approvedRequests: 4,
+    outcomes: { pending: 1, granted: 7, rejected: 1, cancelled: 0, timed_out: 0, failed: 0 },
+    ...over,
+  };
 }

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   AccessRequest,
+  AccountActivity,
   AccountConfig,
   AccountConfigUpdate,
   AccountsResponse,
@@ -31,6 +32,8 @@ export interface RequestListQuery {
 export interface JitAccessApi {
   getMe(): Promise<CallerInfo>;
   getAccounts(): Promise<AccountsResponse>;
+  /** Activity of an account over the last `days` UTC days (1..90, default 30); owners and admins only. */
+  getAccountActivity(accountId: string, days?: number): Promise<AccountActivity>;
   createRequest(body: CreateRequestBody): Promise<RequestDetail>;
   listRequests(query: RequestListQuery): Promise<Page<AccessRequest>>;
   getRequest(id: string): Promise<RequestDetail>;

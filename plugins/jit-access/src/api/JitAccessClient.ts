@@ -2,6 +2,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   AccessRequest,
+  AccountActivity,
   AccountConfig,
   AccountConfigUpdate,
   AccountsResponse,
@@ -36,6 +37,10 @@ export class JitAccessClient implements JitAccessApi {
   }
   getAccounts() {
     return this.call<AccountsResponse>('GET', '/accounts');
+  }
+  getAccountActivity(accountId: string, days?: number) {
+    const query = days === undefined ? '' : `?days=${days}`;
+    return this.call<AccountActivity>('GET', `/accounts/${encodeURIComponent(accountId)}/activity${query}`);
   }
   createRequest(body: CreateRequestBody) {
     return this.call<RequestDetail>('POST', '/requests', body);

@@ -2,7 +2,7 @@ import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import type { Entity } from '@backstage/catalog-model';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { jitAccessApiRef, type JitAccessApi } from '../../api/JitAccessApi';
-import { accounts, fakeApi, owner, pendingRequest, viewer } from '../../__testUtils__/fixtures';
+import { accountActivity, accounts, fakeApi, owner, pendingRequest, viewer } from '../../__testUtils__/fixtures';
 import { AccountJitAccess, isJitAccessAvailable } from './EntityJitAccessContent';
 
 const active = pendingRequest({
@@ -21,6 +21,7 @@ function api(overrides: Partial<JitAccessApi>) {
       view === 'approvals' ? { items: [pendingRequest()] } : { items: [pendingRequest({ id: 'JIT-OLD001', status: 'expired' })] },
     listSessions: async () => ({ items: [active] }),
     getRequest: async id => (id === active.id ? active : pendingRequest()),
+    getAccountActivity: async () => accountActivity(),
     ...overrides,
   });
 }
@@ -90,6 +91,40 @@ describe('the JIT Access tab of an AWS account', () => {
     expect(
       screen.getByText('This account is not onboarded to JIT Access (or has nothing requestable).'),
     ).toBeInTheDocument();
+  });
+});
+
+describe('the activity of the account in its JIT Access tab', () => {
+  it('is shown to an owner: sessions, top requesters and the median time to approve', async () => {
+    const getAccountActivity = jest.fn(async () => accountActivity());
+    await renderFor(api({ getMe: async () => owner, getAccountActivity }));
+    expect(await screen.findByText('Activity, last 30 days')).toBeInTheDocument();
+    expect(getAccountActivity).toHaveBeenCalledWith('111111111111', 30);
+    expect(screen.getByRole('img', { name: 'Sessions per day by permission set, last 30 days' })).toBeInTheDocument();
+    expect(within(screen.getByRole('table', { name: 'Top requesters' })).getByText('Frank Fischer')).toBeInTheDocument();
+    expect(screen.getByTestId('median-time-to-approve')).toHaveTextContent('Median time to approve: 25 minutes');
+  });
+
+  it('is shown to a JIT admin who does not own the account', async () => {
+    const admin = { ...viewer, userEntityRef: 'user:default/carol', roles: ['viewer', 'admin'] as typeof viewer.roles, features: { ...owner.features, config: true } };
+    await renderFor(api({ getMe: async () => admin }), '222222222222');
+    expect(await screen.findByText('Activity, last 30 days')).toBeInTheDocument();
+  });
+
+  it('is not shown to a plain requester, nor asked for', async () => {
+    const getAccountActivity = jest.fn(async () => accountActivity());
+    await renderFor(api({ getMe: async () => viewer, getAccountActivity }));
+    expect(screen.getByText('Your recent requests')).toBeInTheDocument();
+    expect(screen.queryByText(/Activity, last/)).not.toBeInTheDocument();
+    expect(getAccountActivity).not.toHaveBeenCalled();
+  });
+
+  it('is not shown to an owner of another account', async () => {
+    const getAccountActivity = jest.fn(async () => accountActivity());
+    await renderFor(api({ getMe: async () => owner, getAccountActivity }), '222222222222');
+    expect(screen.getByText('Recent requests')).toBeInTheDocument();
+    expect(screen.queryByText(/Activity, last/)).not.toBeInTheDocument();
+    expect(getAccountActivity).not.toHaveBeenCalled();
   });
 });
 

@@ -14,6 +14,7 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
+import { AccountActivity } from '../AccountActivity/AccountActivity';
 import { RequestActions } from '../RequestDetail/RequestActions';
 import { RequestTable } from '../shared/RequestTable';
 import { StatusChip } from '../shared/StatusChip';
@@ -103,6 +104,11 @@ export function AccountJitAccess({ accountId }: { accountId: string }) {
               <DecisionRow key={r.id} request={r} onChanged={data.retry} />
             ))}
           </InfoCard>
+        </Grid>
+      )}
+      {(me.ownedAccountIds.includes(accountId) || me.features.config) && (
+        <Grid item xs={12}>
+          <AccountActivity accountId={accountId} />
         </Grid>
       )}
       <Grid item xs={12}>

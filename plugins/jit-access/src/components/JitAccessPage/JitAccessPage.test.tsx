@@ -1,7 +1,7 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
-import { screen } from '@testing-library/react';
+import { fireEvent, screen, within } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
-import { accounts, fakeApi, owner, viewer } from '../../__testUtils__/fixtures';
+import { accountActivity, accounts, fakeApi, owner, viewer } from '../../__testUtils__/fixtures';
 import { JitTabs } from './JitAccessPage';
 
 describe('JitTabs', () => {
@@ -36,5 +36,27 @@ describe('JitTabs', () => {
       'Owned accounts',
     ]);
     expect(screen.queryByTestId('missing-features')).not.toBeInTheDocument();
+  });
+
+  it("opens an owned account's activity on demand in the Owned accounts tab", async () => {
+    const getAccountActivity = jest.fn(async () => accountActivity());
+    await renderInTestApp(
+      <TestApiProvider apis={[[jitAccessApiRef, fakeApi({ getAccounts: async () => accounts, getAccountActivity })]]}>
+        <JitTabs me={owner} />
+      </TestApiProvider>,
+      { routeEntries: ['/?tab=owned'] },
+    );
+    expect(await screen.findByText('sandbox (111111111111)')).toBeInTheDocument();
+    expect(screen.queryByText('production (222222222222)')).not.toBeInTheDocument(); // not owned
+    expect(getAccountActivity).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Show activity of sandbox' }));
+    expect(await screen.findByText('Activity of sandbox, last 30 days')).toBeInTheDocument();
+    expect(getAccountActivity).toHaveBeenCalledWith('111111111111', 30);
+    expect(within(screen.getByRole('table', { name: 'Top requesters' })).getByText('Alice Anders')).toBeInTheDocument();
+    expect(screen.getByText('7 sessions in the last 30 days (ReadOnlyAccess: 4, PowerUserAccess: 2, Custom policy: 1).')).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Hide activity of sandbox' }));
+    expect(screen.queryByText('Activity of sandbox, last 30 days')).not.toBeInTheDocument();
   });
 });

@@ -8,10 +8,12 @@ import Box from '@material-ui/core/Box';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import Alert from '@material-ui/lab/Alert';
-import { ReactNode } from 'react';
+import Button from '@material-ui/core/Button';
+import { ReactNode, useState } from 'react';
 import { Route, Routes, useParams, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { jitAccessApiRef, RequestListQuery } from '../../api/JitAccessApi';
+import { AccountActivity } from '../AccountActivity/AccountActivity';
 import { BreakGlassReviews } from '../BreakGlassReviews/BreakGlassReviews';
 import { ConfigPage } from '../ConfigPage/ConfigPage';
 import { RequestForm } from '../RequestForm/RequestForm';
@@ -177,14 +179,39 @@ function OwnedAccounts({ me }: { me: CallerInfo }) {
     <InfoCard title="Accounts you own">
       <List dense>
         {value!.map(a => (
-          <ListItem key={a.accountId} disableGutters>
-            <ListItemText
-              primary={`${a.name} (${a.accountId})`}
-              secondary={`${a.permissionSets.map(p => `${p.name} (${formatMinutes(p.sessionDurationMinutes)})`).join(', ') || 'no permission sets'}${a.customPolicyAllowed ? ' · custom policies allowed' : ''} · owners: ${a.owners.join(', ')}`}
-            />
-          </ListItem>
+          <OwnedAccountItem
+            key={a.accountId}
+            name={a.name}
+            accountId={a.accountId}
+            secondary={`${a.permissionSets.map(p => `${p.name} (${formatMinutes(p.sessionDurationMinutes)})`).join(', ') || 'no permission sets'}${a.customPolicyAllowed ? ' · custom policies allowed' : ''} · owners: ${a.owners.join(', ')}`}
+          />
         ))}
       </List>
     </InfoCard>
+  );
+}
+
+/** An owned account; its activity loads when the owner opens it. */
+function OwnedAccountItem(props: { name: string; accountId: string; secondary: string }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <ListItem disableGutters>
+        <ListItemText primary={`${props.name} (${props.accountId})`} secondary={props.secondary} />
+        <Button
+          size="small"
+          aria-expanded={open}
+          aria-label={`${open ? 'Hide' : 'Show'} activity of ${props.name}`}
+          onClick={() => setOpen(!open)}
+        >
+          {open ? 'Hide activity' : 'Show activity'}
+        </Button>
+      </ListItem>
+      {open && (
+        <Box pb={2}>
+          <AccountActivity accountId={props.accountId} title={`Activity of ${props.name}, last 30 days`} />
+        </Box>
+      )}
+    </>
   );
 }
