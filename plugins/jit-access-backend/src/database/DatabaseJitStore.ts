@@ -314,6 +314,8 @@ export class DatabaseJitStore implements JitStore {
     if (filter.accountIds) q.whereIn('account_id', filter.accountIds);
     if (filter.statuses) q.whereIn('status', filter.statuses);
     if (filter.reviewStatus) q.where('review_status', filter.reviewStatus);
+    if (filter.createdAfter !== undefined) q.where('created_at', '>=', filter.createdAfter);
+    if (filter.createdBefore !== undefined) q.where('created_at', '<', filter.createdBefore);
     if (filter.cursor) {
       const c = decodeCursor(filter.cursor);
       q.where(b =>

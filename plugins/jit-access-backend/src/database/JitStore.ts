@@ -66,6 +66,10 @@ export interface RequestListFilter {
   excludeRequester?: string;
   /** Only break-glass requests whose review is in this state. */
   reviewStatus?: 'open' | 'closed';
+  /** Created at or after this time (epoch ms). */
+  createdAfter?: number;
+  /** Created before this time (epoch ms). */
+  createdBefore?: number;
   limit: number;
   /** Opaque keyset cursor from a previous page. */
   cursor?: string;

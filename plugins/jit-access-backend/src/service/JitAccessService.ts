@@ -577,11 +577,22 @@ export class JitAccessService {
 
   async listRequests(
     caller: Caller,
-    q: { view: RequestView; status?: RequestStatus[]; accountId?: string; cursor?: string; limit: number },
+    q: {
+      view: RequestView;
+      status?: RequestStatus[];
+      accountId?: string;
+      /** Date range on the creation time (epoch ms). */
+      createdAfter?: number;
+      createdBefore?: number;
+      cursor?: string;
+      limit: number;
+    },
   ): Promise<Page<AccessRequest>> {
     const { store } = this.deps;
+    const range = { createdAfter: q.createdAfter, createdBefore: q.createdBefore };
     if (q.view === 'mine') {
       const page = await store.listRequests({
+        ...range,
         requester: caller.userEntityRef,
         statuses: q.status,
         accountIds: q.accountId ? [q.accountId] : undefined,
@@ -605,6 +616,7 @@ export class JitAccessService {
     }
     if (q.view === 'history') {
       const page = await store.listRequests({
+        ...range,
         accountIds,
         statuses: q.status,
         cursor: q.cursor,
@@ -616,6 +628,7 @@ export class JitAccessService {
     // reviews: break-glass requests with an open review the caller may close.
     const reviews = q.view === 'reviews';
     const page = await store.listRequests({
+      ...range,
       accountIds,
       statuses: reviews ? q.status : ['pending'],
       reviewStatus: reviews ? 'open' : undefined,

@@ -1,0 +1,43 @@
+/*
+ * The server of the API benchmark (bench/api.ts), in its own process so the
+ * load generator does not share its event loop: the plugin's real router
+ * over HTTP (the test harness's wiring: real services, store, default
+ * permission policy and Identity Center gateway against the emulator), with
+ * the benchmark's catalog (benchCatalog.ts), on the benchmark's database.
+ * No scheduler ticks; an approval provisions at once, as in the backend.
+ *
+ * Configured by the JSON in JIT_API_BENCH_SERVER; prints "ready <port>".
+ */
+/* eslint-disable no-console */
+import knexFactory, { Knex } from 'knex';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { benchEntities, benchUserInfo } from './benchCatalog';
+import { createHarness } from './harness';
+
+export interface ApiBenchServerConfig {
+  db: Knex.Config;
+}
+
+async function main() {
+  const config: ApiBenchServerConfig = JSON.parse(process.env.JIT_API_BENCH_SERVER ?? '{}');
+  const knex = knexFactory(config.db);
+  const h = await createHarness(knex, {
+    jitAccess: { accounts: [] },
+    catalog: { entities: benchEntities(), userInfo: benchUserInfo },
+  });
+  const server = h.app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  console.log(`ready ${(server.address() as AddressInfo).port}`);
+  // The harness records notifications and audit events for assertions; a
+  // server under load for minutes must not hoard them.
+  setInterval(() => {
+    h.sent.length = 0;
+    h.audits.length = 0;
+  }, 1000);
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});
