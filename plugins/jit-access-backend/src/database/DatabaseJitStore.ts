@@ -274,18 +274,27 @@ export class DatabaseJitStore implements JitStore {
     return row ? mapRequest(row) : undefined;
   }
 
+  async getRequests(ids: string[]): Promise<StoredRequest[]> {
+    if (!ids.length) return [];
+    const rows = await this.db<DbRequestRow>(TABLE_REQUESTS).whereIn('id', ids);
+    return rows.map(mapRequest);
+  }
+
   async getSteps(id: string): Promise<ApprovalStep[]> {
     const rows = await this.db<DbStepRow>(TABLE_STEPS)
       .where({ request_id: id })
       .orderBy('step');
-    return rows.map(s => ({
-      step: s.step,
-      approverKind: s.approver_kind as ApproverKind,
-      status: s.status as ApprovalStepStatus,
-      decidedBy: s.decided_by ?? undefined,
-      decidedAt: toIso(s.decided_at),
-      comment: s.comment ?? undefined,
-    }));
+    return rows.map(mapStep);
+  }
+
+  async getStepsOf(ids: string[]): Promise<Map<string, ApprovalStep[]>> {
+    const byRequest = new Map<string, ApprovalStep[]>(ids.map(id => [id, []]));
+    if (!ids.length) return byRequest;
+    const rows = await this.db<DbStepRow>(TABLE_STEPS)
+      .whereIn('request_id', ids)
+      .orderBy([{ column: 'request_id' }, { column: 'step' }]);
+    for (const row of rows) byRequest.get(row.request_id)?.push(mapStep(row));
+    return byRequest;
   }
 
   async getEvents(id: string): Promise<RequestEvent[]> {
@@ -318,13 +327,10 @@ export class DatabaseJitStore implements JitStore {
     if (filter.createdBefore !== undefined) q.where('created_at', '<', filter.createdBefore);
     if (filter.cursor) {
       const c = decodeCursor(filter.cursor);
-      q.where(b =>
-        b
-          .where('created_at', '<', c.createdAt)
-          .orWhere(b2 =>
-            b2.where('created_at', '=', c.createdAt).andWhere('id', '<', c.id),
-          ),
-      );
+      // A row comparison, not `created_at < ? OR (created_at = ? AND id < ?)`:
+      // the database reads the next page off (created_at, id) indexes
+      // (migration 20261126110000_list_indexes) instead of filtering.
+      q.whereRaw('(created_at, id) < (?, ?)', [c.createdAt, c.id]);
     }
     const rows = await q
       .orderBy([
@@ -585,6 +591,17 @@ async function applyTransition(tx: Knex.Transaction, t: Transition): Promise<boo
     comment: t.event.comment ?? null,
   });
   return true;
+}
+
+function mapStep(s: DbStepRow): ApprovalStep {
+  return {
+    step: s.step,
+    approverKind: s.approver_kind as ApproverKind,
+    status: s.status as ApprovalStepStatus,
+    decidedBy: s.decided_by ?? undefined,
+    decidedAt: toIso(s.decided_at),
+    comment: s.comment ?? undefined,
+  };
 }
 
 function mapAccount(r: DbAccountRow, arns: string[]): StoredAccount {

@@ -137,7 +137,11 @@ export interface JitStore {
   // requests
   createRequest(input: NewRequest): Promise<void>;
   getRequest(id: string): Promise<StoredRequest | undefined>;
+  /** Several requests in one query (a page's, a permission check's); missing ids are left out. */
+  getRequests(ids: string[]): Promise<StoredRequest[]>;
   getSteps(id: string): Promise<ApprovalStep[]>;
+  /** The steps of several requests in one query, by request id. */
+  getStepsOf(ids: string[]): Promise<Map<string, ApprovalStep[]>>;
   getEvents(id: string): Promise<RequestEvent[]>;
   listRequests(
     filter: RequestListFilter,

@@ -79,21 +79,36 @@ export function createJitAccess(options: {
     logger,
   });
 
-  /** What permission rules see of requests (for conditional decisions). */
-  const getResources = async (ids: string[]): Promise<Array<JitRequestResource | undefined>> =>
-    Promise.all(
+  /**
+   * What permission rules see of requests (for conditional decisions): the
+   * permission framework asks for a batch of ids; they are loaded in one
+   * query, and each account once.
+   */
+  const getResources = async (ids: string[]): Promise<Array<JitRequestResource | undefined>> => {
+    const requests = new Map((await store.getRequests([...new Set(ids)])).map(r => [r.id, r]));
+    const owners = new Map<string, Promise<string[]>>();
+    const ownersOf = (accountId: string) => {
+      if (!owners.has(accountId)) {
+        owners.set(
+          accountId,
+          store.getAccount(accountId).then(account => (account ? directory.ownersOf(account) : [])),
+        );
+      }
+      return owners.get(accountId)!;
+    };
+    return Promise.all(
       ids.map(async id => {
-        const r = await store.getRequest(id);
+        const r = requests.get(id);
         if (!r) return undefined;
-        const account = await store.getAccount(r.accountId);
         return {
           id: r.id,
           requester: r.requester,
           accountId: r.accountId,
-          accountOwners: account ? await directory.ownersOf(account) : [],
+          accountOwners: await ownersOf(r.accountId),
         };
       }),
     );
+  };
 
   const reconciler = new Reconciler({ store, gateway, logger: logger.child({ component: 'reconciler' }) });
 
