@@ -12,7 +12,7 @@
 import knexFactory, { Knex } from 'knex';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { benchEntities, benchUserInfo } from './benchCatalog';
+import { benchCatalogService, benchEntities, benchUserInfo } from './benchCatalog';
 import { createHarness } from './harness';
 
 export interface ApiBenchServerConfig {
@@ -22,9 +22,10 @@ export interface ApiBenchServerConfig {
 async function main() {
   const config: ApiBenchServerConfig = JSON.parse(process.env.JIT_API_BENCH_SERVER ?? '{}');
   const knex = knexFactory(config.db);
+  const entities = benchEntities();
   const h = await createHarness(knex, {
     jitAccess: { accounts: [] },
-    catalog: { entities: benchEntities(), userInfo: benchUserInfo },
+    catalog: { entities, userInfo: benchUserInfo, service: benchCatalogService(entities) },
   });
   const server = h.app.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -23,6 +23,7 @@ import {
   PermissionCondition,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   demoSeed,
@@ -65,7 +66,7 @@ export async function createHarness(
   options: {
     jitAccess?: Record<string, unknown>;
     identityCenterEndpoint?: string;
-    catalog?: { entities: Entity[]; userInfo: UserInfoService };
+    catalog?: { entities: Entity[]; userInfo: UserInfoService; service?: CatalogService };
   } = {},
 ) {
   const userInfo = options.catalog?.userInfo ?? demoUserInfo;
@@ -151,7 +152,7 @@ export async function createHarness(
     // A mock logger needs jest; replica processes (soakReplica.ts) have none.
     logger: typeof jest === 'undefined' ? mockServices.rootLogger({ level: 'error' }) : mockServices.logger.mock(),
     store,
-    catalog: catalogServiceMock({ entities: options.catalog?.entities ?? ENTITIES }),
+    catalog: options.catalog?.service ?? catalogServiceMock({ entities: options.catalog?.entities ?? ENTITIES }),
     auth: mockServices.auth(),
     permissions,
     gateway,

@@ -44,6 +44,7 @@ import type {
   StoredRequest,
 } from '../database';
 import { AccountDirectory, Person, toApprover } from './AccountDirectory';
+import { ConfigCache } from './ConfigCache';
 import { JitAuthorizer } from './JitAuthorizer';
 import type { JitNotifier } from './JitNotifier';
 import { Caller } from './types';
@@ -79,15 +80,21 @@ export class JitAccessService {
       logger: LoggerService;
       triggerWork: WorkTrigger;
       now?: () => number;
+      /** Shared with the ConfigService, which invalidates it on changes. */
+      config?: ConfigCache;
     },
-  ) {}
+  ) {
+    this.config = deps.config ?? new ConfigCache(deps.store, deps.settingsDefaults);
+  }
+
+  private readonly config: ConfigCache;
 
   private now() {
     return this.deps.now?.() ?? Date.now();
   }
 
   settings(): Promise<JitSettings> {
-    return this.deps.store.getSettings(this.deps.settingsDefaults);
+    return this.config.settings();
   }
 
   // ------------------------------------------------------------------ caller
@@ -126,7 +133,7 @@ export class JitAccessService {
 
   /** Onboarded accounts the caller owns (of `accounts`, when the caller has them loaded already). */
   async ownedAccountIds(caller: Caller, accounts?: StoredAccount[]): Promise<string[]> {
-    const onboarded = (accounts ?? (await this.deps.store.listAccounts())).filter(x => x.onboarded);
+    const onboarded = (accounts ?? (await this.config.accounts())).filter(x => x.onboarded);
     const owners = await this.deps.directory.ownersByAccount(onboarded);
     const claims = new Set(caller.ownershipEntityRefs);
     return onboarded
@@ -137,11 +144,11 @@ export class JitAccessService {
   // ---------------------------------------------------------------- accounts
 
   async requestableAccounts(caller: Caller): Promise<AccountsResponse> {
-    const { store, directory, authorizer } = this.deps;
+    const { directory, authorizer } = this.deps;
     const [accounts, sets, settings, canManageConfig, canCreate] =
       await Promise.all([
-        store.listAccounts(),
-        store.listPermissionSets(),
+        this.config.accounts(),
+        this.config.permissionSets(),
         this.settings(),
         authorizer.isAllowed(caller, jitAccessConfigManagePermission),
         authorizer.isAllowed(caller, jitAccessRequestCreatePermission),
@@ -200,7 +207,7 @@ export class JitAccessService {
   }
 
   private async requireAccount(accountId: string): Promise<StoredAccount> {
-    const account = await this.deps.store.getAccount(accountId);
+    const account = await this.config.account(accountId);
     if (!account || !account.onboarded) {
       throw new InputError(
         `accountId: AWS account '${accountId}' is not onboarded to JIT Access`,
@@ -264,7 +271,7 @@ export class JitAccessService {
           `permissionSetArn: permission set '${body.permissionSetArn}' is not enabled for account ${account.name} (${account.accountId})`,
         );
       }
-      permissionSet = (await store.listPermissionSets()).find(
+      permissionSet = (await this.config.permissionSets()).find(
         s => s.arn === body.permissionSetArn,
       );
       if (!permissionSet) {
@@ -511,8 +518,8 @@ export class JitAccessService {
 
   private async actorContext(caller: Caller, request: StoredRequest): Promise<ActorContext> {
     const [owners, decisions] = await Promise.all([
-      this.deps.store
-        .getAccount(request.accountId)
+      this.config
+        .account(request.accountId)
         .then(account => (account ? this.deps.directory.ownersOf(account) : [])),
       this.deps.authorizer.forRequest(caller, request.id, [
         jitAccessRequestApprovePermission,
@@ -718,7 +725,7 @@ export class JitAccessService {
   > {
     const [feature, accounts] = await Promise.all([
       this.deps.authorizer.isAllowed(caller, jitAccessApproverFeaturesPermission),
-      this.deps.store.listAccounts(),
+      this.config.accounts(),
     ]);
     if (feature) return { all: true, accounts };
     const owned = await this.ownedAccountIds(caller, accounts);

@@ -11,6 +11,7 @@ import { IdentityCenterGateway, SdkIdentityCenterGateway } from '../identity-cen
 import type { JitRequestResource } from '../permissions/rules';
 import { AccountDirectory } from './AccountDirectory';
 import { readJitAccessConfig } from './config';
+import { ConfigCache } from './ConfigCache';
 import { ConfigService } from './ConfigService';
 import { JitAccessService } from './JitAccessService';
 import { JitAuthorizer } from './JitAuthorizer';
@@ -58,7 +59,10 @@ export function createJitAccess(options: {
     expiryWarningMinutes: jitConfig.expiryWarningMinutes,
     endLiveSessions: jitConfig.endLiveSessions,
   });
+  // What admins configure, as request paths read it (invalidated by the ConfigService).
+  const configCache = new ConfigCache(store, jitConfig.settingsDefaults);
   const service = new JitAccessService({
+    config: configCache,
     store,
     notifier,
     directory,
@@ -77,6 +81,7 @@ export function createJitAccess(options: {
     gateway,
     settingsDefaults: jitConfig.settingsDefaults,
     logger,
+    onChange: () => configCache.invalidate(),
   });
 
   /**
@@ -91,7 +96,7 @@ export function createJitAccess(options: {
       if (!owners.has(accountId)) {
         owners.set(
           accountId,
-          store.getAccount(accountId).then(account => (account ? directory.ownersOf(account) : [])),
+          configCache.account(accountId).then(account => (account ? directory.ownersOf(account) : [])),
         );
       }
       return owners.get(accountId)!;
