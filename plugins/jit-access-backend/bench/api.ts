@@ -11,7 +11,7 @@
  *      Center emulator, a catalog where team-main owns 50 accounts) runs in
  *      its own process; autocannon drives each endpoint for --duration
  *      seconds at --connections connections, --rounds times (medians
- *      reported).
+ *      reported), after 2 s of warm-up that is not counted.
  *   3. EXPLAIN (ANALYZE, BUFFERS) of the SQL that one call of each list
  *      endpoint runs goes to docs/benchmarks/api-explain.txt.
  *
@@ -526,6 +526,10 @@ async function main() {
     ) => {
       const rounds: Array<Round & { completedSequences: number }> = [];
       if (only.length && !only.some(o => endpoint.includes(o))) return rounds;
+      if (!prepare) {
+        // Warm-up, not counted: JIT compilation, pools, caches.
+        await cannon(base, { connections, duration: 2 }, makeSteps(), capture);
+      }
       for (let r = 0; r < roundsPerEndpoint; r++) {
         await prepare?.();
         console.error(`running: ${endpoint}, round ${r + 1}/${roundsPerEndpoint}...`);
