@@ -644,6 +644,7 @@ async function main() {
     console.error(`written: ${out}, .md and -explain.txt`);
   } finally {
     await server?.stop();
+    if (process.env.JIT_BENCH_COUNT_QUERIES) console.error(server?.stderr().split('\n').slice(-3).join('\n'));
     await knex.destroy();
     await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     await admin.destroy();

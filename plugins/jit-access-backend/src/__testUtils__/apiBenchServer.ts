@@ -32,8 +32,19 @@ async function main() {
   console.log(`ready ${(server.address() as AddressInfo).port}`);
   // The harness records notifications and audit events for assertions; a
   // server under load for minutes must not hoard them.
+  // SQL statements sent, by their first words (JIT_BENCH_COUNT_QUERIES=1), printed on exit.
+  const counts = new Map<string, number>();
+  if (process.env.JIT_BENCH_COUNT_QUERIES) {
+    knex.on('query', (q: { sql: string }) => {
+      const key = q.sql.split(/\s+/).slice(0, 3).join(' ').slice(0, 60);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    });
+  }
   // Exit normally on SIGTERM, so a CPU profile (--cpu-prof) gets written.
-  process.on('SIGTERM', () => process.exit(0));
+  process.on('SIGTERM', () => {
+    if (counts.size) console.error(JSON.stringify([...counts].sort((a, b) => b[1] - a[1])));
+    process.exit(0);
+  });
   setInterval(() => {
     h.sent.length = 0;
     h.audits.length = 0;

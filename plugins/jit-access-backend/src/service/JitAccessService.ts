@@ -806,7 +806,10 @@ export class JitAccessService {
         `Request '${id}' changed while you decided it; reload to see its current state`,
       );
     }
-    this.deps.notifier?.notify(id, action === 'reject' ? 'rejected' : `approved-step-${step}`);
+    // A final approval tells nobody yet: the requester hears when access is active.
+    if (!(action === 'approve' && last)) {
+      this.deps.notifier?.notify(id, action === 'reject' ? 'rejected' : `approved-step-${step}`);
+    }
     if (action === 'approve' && last) this.deps.triggerWork(id);
     return this.detail(caller, request, { context: ctx, reload: true });
   }

@@ -40,7 +40,10 @@ export function createJitAccess(options: {
   const directory = new AccountDirectory(options.catalog, options.auth);
   const authorizer = new JitAuthorizer(options.permissions, jitConfig.roles);
   const gateway = options.gateway ?? SdkIdentityCenterGateway.fromConfig(config, { logger });
+  // What admins configure, as request paths read it (invalidated by the ConfigService).
+  const configCache = new ConfigCache(store, jitConfig.settingsDefaults);
   const notifier = new JitNotifier({
+    account: id => configCache.account(id),
     notifications: options.notifications,
     store,
     directory,
@@ -59,8 +62,6 @@ export function createJitAccess(options: {
     expiryWarningMinutes: jitConfig.expiryWarningMinutes,
     endLiveSessions: jitConfig.endLiveSessions,
   });
-  // What admins configure, as request paths read it (invalidated by the ConfigService).
-  const configCache = new ConfigCache(store, jitConfig.settingsDefaults);
   const service = new JitAccessService({
     config: configCache,
     store,
