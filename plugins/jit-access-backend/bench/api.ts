@@ -280,6 +280,8 @@ interface Round {
   p95: number;
   p99: number;
   errors: number;
+  /** The same percentiles measured inside the server (see apiBenchServer.ts). */
+  server?: { p50: number; p95: number; p99: number };
 }
 
 interface EndpointResult {
@@ -291,6 +293,7 @@ interface EndpointResult {
   p99: number;
   rps: number;
   errors: number;
+  server: { p50: number; p95: number; p99: number };
 }
 
 type Req = { method: 'GET' | 'POST'; path: string; user: string; body?: object };
@@ -363,6 +366,11 @@ function summarise(endpoint: string, who: string, rounds: Round[]): EndpointResu
     p99: median(rounds.map(r => r.p99)),
     rps: median(rounds.map(r => r.rps)),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
+    server: {
+      p50: median(rounds.map(r => r.server?.p50 ?? NaN)),
+      p95: median(rounds.map(r => r.server?.p95 ?? NaN)),
+      p99: median(rounds.map(r => r.server?.p99 ?? NaN)),
+    },
   };
 }
 
@@ -533,11 +541,17 @@ async function main() {
       for (let r = 0; r < roundsPerEndpoint; r++) {
         await prepare?.();
         console.error(`running: ${endpoint}, round ${r + 1}/${roundsPerEndpoint}...`);
-        rounds.push(await cannon(base, opts, makeSteps(), capture));
+        await fetch(`${base}/_bench/timings`); // reset
+        const round = await cannon(base, opts, makeSteps(), capture);
+        const inside = ((await (await fetch(`${base}/_bench/timings`)).json()) as number[]).sort((a, b) => a - b);
+        round.server = { p50: percentile(inside, 50), p95: percentile(inside, 95), p99: percentile(inside, 99) };
+        rounds.push(round);
       }
       const s = summarise(endpoint, who, rounds);
       results.push(s);
-      console.error(`  p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, ${s.rps.toFixed(0)} req/s, ${s.errors} errors`);
+      console.error(
+        `  p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, ${s.rps.toFixed(0)} req/s, ${s.errors} errors; in the server p50 ${s.server.p50} ms, p95 ${s.server.p95} ms, p99 ${s.server.p99} ms`,
+      );
       return rounds;
     };
 
@@ -619,9 +633,12 @@ async function main() {
         `(${counts.jit_approval_steps.toLocaleString('en-US')} steps, ${counts.jit_request_events.toLocaleString('en-US')} events), ` +
         `${BENCH_ACCOUNTS} accounts, ${BENCH_USERS} users; autocannon ${connections} connections × ${duration} s, median of ${roundsPerEndpoint} rounds; PostgreSQL`,
       '',
-      '| endpoint | as | p50 | p95 | p99 | req/s | errors |',
-      '| --- | --- | --: | --: | --: | --: | --: |',
-      ...results.map(r => `| ${r.endpoint} | ${r.who} | ${f(r.p50)} ms | ${f(r.p95)} ms | ${f(r.p99)} ms | ${f(r.rps)} | ${r.errors} |`),
+      '| endpoint | as | p50 | p95 | p99 | req/s | errors | in server p50 / p95 / p99 |',
+      '| --- | --- | --: | --: | --: | --: | --: | --: |',
+      ...results.map(
+        r =>
+          `| ${r.endpoint} | ${r.who} | ${f(r.p50)} ms | ${f(r.p95)} ms | ${f(r.p99)} ms | ${f(r.rps)} | ${r.errors} | ${f(r.server.p50)} / ${f(r.server.p95)} / ${f(r.server.p99)} ms |`,
+      ),
       '',
       `Create + approve: ${pairsPerSecond.toFixed(0)} pairs/s (${f(pairRow.rps)} HTTP calls/s).`,
       '',

@@ -9,6 +9,7 @@
  * Configured by the JSON in JIT_API_BENCH_SERVER; prints "ready <port>".
  */
 /* eslint-disable no-console */
+import express from 'express';
 import knexFactory, { Knex } from 'knex';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -27,7 +28,22 @@ async function main() {
     jitAccess: { accounts: [] },
     catalog: { entities, userInfo: benchUserInfo, service: benchCatalogService(entities) },
   });
-  const server = h.app.listen(0, '127.0.0.1');
+  // How long each response took inside the server (request in to last byte
+  // handed to the socket), collected and reset by GET /_bench/timings: the
+  // load generator's own figures include its waits for the shared CPU.
+  let timings: number[] = [];
+  const app = express()
+    .get('/_bench/timings', (_req, res) => {
+      res.json(timings);
+      timings = [];
+    })
+    .use((_req, res, next) => {
+      const t0 = process.hrtime.bigint();
+      res.on('finish', () => timings.push(Number(process.hrtime.bigint() - t0) / 1e6));
+      next();
+    })
+    .use(h.app);
+  const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   console.log(`ready ${(server.address() as AddressInfo).port}`);
   // The harness records notifications and audit events for assertions; a
