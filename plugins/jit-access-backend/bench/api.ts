@@ -50,13 +50,20 @@ function arg(name: string, fallback: string): string {
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
 }
-const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+const median = (xs: number[]) =>
+  percentile(
+    [...xs].sort((a, b) => a - b),
+    50,
+  );
 
 // ------------------------------------------------------------------ the load
 
-const requestIdOf = (g: number) => `JIT-B${g.toString(16).toUpperCase().padStart(8, '0')}`;
+const requestIdOf = (g: number) =>
+  `JIT-B${g.toString(16).toUpperCase().padStart(8, '0')}`;
 
 /** Accounts, owners, permission sets: what an admin's onboarding leaves. */
 async function loadAccounts(knex: Knex, now: number) {
@@ -99,7 +106,14 @@ async function loadAccounts(knex: Knex, now: number) {
  * age: pending only within the pending timeout (3 days), active while their
  * session runs, the rest ended one way or another.
  */
-async function loadRequests(knex: Knex, n: number, now: number, firstId = 1, createdFrom?: number, status?: string) {
+async function loadRequests(
+  knex: Knex,
+  n: number,
+  now: number,
+  firstId = 1,
+  createdFrom?: number,
+  status?: string,
+) {
   const [readOnly, powerUser, admin] = demoSeed().permissionSets;
   const span = 730 * DAY;
   const from = createdFrom ?? now - span;
@@ -192,9 +206,21 @@ async function loadRequests(knex: Knex, n: number, now: number, firstId = 1, cre
                   WHEN 'timed_out' THEN created + 3 * ${DAY} END,
       false
     FROM t ORDER BY g`,
-    { n, now, from, to, first: firstId, ro: readOnly.arn, pu: powerUser.arn, ad: admin.arn },
+    {
+      n,
+      now,
+      from,
+      to,
+      first: firstId,
+      ro: readOnly.arn,
+      pu: powerUser.arn,
+      ad: admin.arn,
+    },
   );
-  const range = knex.raw(`id >= ? AND id <= ?`, [requestIdOf(firstId), requestIdOf(firstId + n - 1)]);
+  const range = knex.raw(`id >= ? AND id <= ?`, [
+    requestIdOf(firstId),
+    requestIdOf(firstId + n - 1),
+  ]);
   // Steps: owner (and admin for two levels); the owner approving is a member of the account's team.
   await knex.raw(
     `
@@ -296,7 +322,12 @@ interface EndpointResult {
   server: { p50: number; p95: number; p99: number };
 }
 
-type Req = { method: 'GET' | 'POST'; path: string; user: string; body?: object };
+type Req = {
+  method: 'GET' | 'POST';
+  path: string;
+  user: string;
+  body?: object;
+};
 
 const authHeader = (user: string) => mockCredentials.user.header(user);
 
@@ -305,7 +336,11 @@ async function cannon(
   url: string,
   options: { connections: number; duration: number },
   steps: Array<(ctx: Record<string, unknown>) => Req | undefined>,
-  capture?: (status: number, body: string, ctx: Record<string, unknown>) => void,
+  capture?: (
+    status: number,
+    body: string,
+    ctx: Record<string, unknown>,
+  ) => void,
 ): Promise<Round & { completedSequences: number }> {
   const latencies: number[] = [];
   let errors = 0;
@@ -336,12 +371,19 @@ async function cannon(
       },
     })),
   };
-  const result = await new Promise<autocannon.Result>((resolveRun, rejectRun) => {
-    const instance = autocannon(options_, (err, r) => (err ? rejectRun(err) : resolveRun(r)));
-    instance.on('response', (_c: unknown, _status: number, _bytes: number, ms: number) => {
-      latencies.push(ms);
-    });
-  });
+  const result = await new Promise<autocannon.Result>(
+    (resolveRun, rejectRun) => {
+      const instance = autocannon(options_, (err, r) =>
+        err ? rejectRun(err) : resolveRun(r),
+      );
+      instance.on(
+        'response',
+        (_c: unknown, _status: number, _bytes: number, ms: number) => {
+          latencies.push(ms);
+        },
+      );
+    },
+  );
   latencies.sort((a, b) => a - b);
   const seconds = result.duration;
   return {
@@ -356,7 +398,11 @@ async function cannon(
   };
 }
 
-function summarise(endpoint: string, who: string, rounds: Round[]): EndpointResult {
+function summarise(
+  endpoint: string,
+  who: string,
+  rounds: Round[],
+): EndpointResult {
   return {
     endpoint,
     who,
@@ -377,7 +423,12 @@ function summarise(endpoint: string, who: string, rounds: Round[]): EndpointResu
 // ------------------------------------------------------------------ EXPLAIN
 
 /** Runs one HTTP call while recording the SQL it sends, then EXPLAINs each SELECT. */
-async function explainCall(knex: Knex, serverDb: Knex, title: string, call: () => Promise<unknown>): Promise<string> {
+async function explainCall(
+  knex: Knex,
+  serverDb: Knex,
+  title: string,
+  call: () => Promise<unknown>,
+): Promise<string> {
   const seen = new Map<string, unknown[]>();
   const record = (q: { sql: string; bindings?: unknown[] }) => {
     if (/^\s*select/i.test(q.sql)) seen.set(q.sql, q.bindings ?? []);
@@ -394,8 +445,14 @@ async function explainCall(knex: Knex, serverDb: Knex, title: string, call: () =
     const positional = sql.replace(/\?/g, () => `$${++i}`);
     const conn = await knex.client.acquireConnection();
     try {
-      const res = await conn.query(`EXPLAIN (ANALYZE, BUFFERS) ${positional}`, bindings);
-      out.push(`${sql}`, `  -- bindings: ${JSON.stringify(bindings).slice(0, 300)}`);
+      const res = await conn.query(
+        `EXPLAIN (ANALYZE, BUFFERS) ${positional}`,
+        bindings,
+      );
+      out.push(
+        `${sql}`,
+        `  -- bindings: ${JSON.stringify(bindings).slice(0, 300)}`,
+      );
       out.push(...res.rows.map((r: any) => `  ${r['QUERY PLAN']}`), '');
     } finally {
       await knex.client.releaseConnection(conn);
@@ -407,14 +464,20 @@ async function explainCall(knex: Knex, serverDb: Knex, title: string, call: () =
 // --------------------------------------------------------------------- main
 
 async function main() {
-  const pgUrl = process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ?? 'postgresql://postgres@127.0.0.1:5432';
+  const pgUrl =
+    process.env.BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING ??
+    'postgresql://postgres@127.0.0.1:5432';
   const n = Number(process.env.JIT_BENCH_REQUESTS ?? 1_000_000);
   const duration = Number(arg('duration', '10'));
   const connections = Number(arg('connections', '50'));
   const roundsPerEndpoint = Number(arg('rounds', '3'));
   /** --only approvals,/accounts: the endpoints whose name contains one of these. */
   const only = arg('only', '').split(',').filter(Boolean);
-  const out = resolve(__dirname, '../../..', arg('out', 'docs/benchmarks/api.json'));
+  const out = resolve(
+    __dirname,
+    '../../..',
+    arg('out', 'docs/benchmarks/api.json'),
+  );
   const started = new Date().toISOString();
 
   const admin = knexFactory({ client: 'pg', connection: pgUrl });
@@ -434,34 +497,51 @@ async function main() {
     const loadSeconds = (Date.now() - t0) / 1000;
     const counts = Object.fromEntries(
       await Promise.all(
-        ['jit_requests', 'jit_approval_steps', 'jit_request_events'].map(async t => [
-          t,
-          Number((await knex(t).count({ c: '*' }))[0].c),
-        ]),
+        ['jit_requests', 'jit_approval_steps', 'jit_request_events'].map(
+          async t => [t, Number((await knex(t).count({ c: '*' }))[0].c)],
+        ),
       ),
     );
-    const byStatus = await knex('jit_requests').select('status').count({ c: '*' }).groupBy('status');
-    console.error(`loaded in ${loadSeconds.toFixed(1)} s: ${JSON.stringify(counts)}`);
+    const byStatus = await knex('jit_requests')
+      .select('status')
+      .count({ c: '*' })
+      .groupBy('status');
+    console.error(
+      `loaded in ${loadSeconds.toFixed(1)} s: ${JSON.stringify(counts)}`,
+    );
 
     const config: ApiBenchServerConfig = { db: dbConfig };
     server = startTsProcess('apiBenchServer.ts', {
       JIT_API_BENCH_SERVER: JSON.stringify(config),
       // JIT_BENCH_PROFILE=<dir>: a CPU profile of the server, written when it stops.
-      ...(process.env.JIT_BENCH_PROFILE ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.JIT_BENCH_PROFILE}` } : {}),
+      ...(process.env.JIT_BENCH_PROFILE
+        ? {
+            NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.JIT_BENCH_PROFILE}`,
+          }
+        : {}),
     });
     const port = Number((await server.readyLine).split(' ')[1]);
     const base = `http://127.0.0.1:${port}`;
     const get = async (path: string, user: string) => {
-      const res = await fetch(`${base}${path}`, { headers: { authorization: authHeader(user) } });
-      if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+      const res = await fetch(`${base}${path}`, {
+        headers: { authorization: authHeader(user) },
+      });
+      if (!res.ok)
+        throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
       return res.json();
     };
 
     // What the endpoints return, so the figures are of real work.
     const accounts = await get('/accounts', BENCH_ADMIN);
-    const approvals = await get('/requests?view=approvals&limit=50', MAIN_OWNER);
-    console.error(`GET /accounts (admin): ${accounts.items.length} accounts; approvals page of ${MAIN_OWNER}: ${approvals.items.length}`);
-    if (accounts.items.length !== BENCH_ACCOUNTS) throw new Error('the admin should see every account');
+    const approvals = await get(
+      '/requests?view=approvals&limit=50',
+      MAIN_OWNER,
+    );
+    console.error(
+      `GET /accounts (admin): ${accounts.items.length} accounts; approvals page of ${MAIN_OWNER}: ${approvals.items.length}`,
+    );
+    if (accounts.items.length !== BENCH_ACCOUNTS)
+      throw new Error('the admin should see every account');
 
     // History: team-main's accounts, ended states, the last 90 days, pages 1..3.
     const historyPaths: string[] = [];
@@ -469,7 +549,11 @@ async function main() {
     for (let a = 0; a < 10; a++) {
       let cursor: string | undefined;
       for (let page = 0; page < 3; page++) {
-        const path = `/requests?view=history&accountId=${accountIdOf(a)}&status=expired,revoked,ended&createdAfter=${encodeURIComponent(since)}&limit=50${cursor ? `&cursor=${cursor}` : ''}`;
+        const path = `/requests?view=history&accountId=${accountIdOf(
+          a,
+        )}&status=expired,revoked,ended&createdAfter=${encodeURIComponent(
+          since,
+        )}&limit=50${cursor ? `&cursor=${cursor}` : ''}`;
         historyPaths.push(path);
         const p = await get(path, MAIN_OWNER);
         cursor = p.nextCursor;
@@ -486,39 +570,97 @@ async function main() {
     {
       const store = await DatabaseJitStore.forTest(probe);
       // the same filters the service passes for the three list endpoints
-      const owned = Array.from({ length: MAIN_TEAM_ACCOUNTS }, (_, i) => accountIdOf(i));
+      const owned = Array.from({ length: MAIN_TEAM_ACCOUNTS }, (_, i) =>
+        accountIdOf(i),
+      );
       explain.push(
-        await explainCall(knex, probe, 'approvals list (owner of 50 accounts): pending, theirs, not their own', () =>
-          store.listRequests({ accountIds: owned, statuses: ['pending'], excludeRequester: MAIN_OWNER, limit: 50 }),
+        await explainCall(
+          knex,
+          probe,
+          'approvals list (owner of 50 accounts): pending, theirs, not their own',
+          () =>
+            store.listRequests({
+              accountIds: owned,
+              statuses: ['pending'],
+              excludeRequester: MAIN_OWNER,
+              limit: 50,
+            }),
         ),
-        await explainCall(knex, probe, 'history: one account, ended states, last 90 days, page 1', () =>
-          store.listRequests({
-            accountIds: [accountIdOf(0)],
-            statuses: ['expired', 'revoked', 'ended'],
-            createdAfter: now - 90 * DAY,
-            limit: 50,
-          }),
+        await explainCall(
+          knex,
+          probe,
+          'history: one account, ended states, last 90 days, page 1',
+          () =>
+            store.listRequests({
+              accountIds: [accountIdOf(0)],
+              statuses: ['expired', 'revoked', 'ended'],
+              createdAfter: now - 90 * DAY,
+              limit: 50,
+            }),
         ),
-        await explainCall(knex, probe, 'history: all accounts (admin), ended states, page 1', () =>
-          store.listRequests({ statuses: ['expired', 'revoked', 'ended'], limit: 50 }),
+        await explainCall(
+          knex,
+          probe,
+          'history: all accounts (admin), ended states, page 1',
+          () =>
+            store.listRequests({
+              statuses: ['expired', 'revoked', 'ended'],
+              limit: 50,
+            }),
         ),
-        await explainCall(knex, probe, 'history: all accounts (admin), ended states, page 3 (keyset cursor)', async () => {
-          const filter = { statuses: ['expired' as const, 'revoked' as const, 'ended' as const], limit: 50 };
-          const p2 = await store.listRequests(filter);
-          const p3 = await store.listRequests({ ...filter, cursor: p2.nextCursor });
-          await store.listRequests({ ...filter, cursor: p3.nextCursor });
-        }),
-        await explainCall(knex, probe, 'history: one account, all states, page 3 (keyset cursor)', async () => {
-          const filter = { accountIds: [accountIdOf(0)], limit: 50 };
-          const p2 = await store.listRequests(filter);
-          const p3 = await store.listRequests({ ...filter, cursor: p2.nextCursor });
-          await store.listRequests({ ...filter, cursor: p3.nextCursor });
-        }),
-        await explainCall(knex, probe, 'approvals: steps of a page of 50 requests', async () => {
-          const page = await store.listRequests({ statuses: ['pending'], limit: 50 });
-          await store.getStepsOf(page.items.map(r => r.id));
-        }),
-        await explainCall(knex, probe, 'GET /accounts: accounts and their permission sets', () => store.listAccounts()),
+        await explainCall(
+          knex,
+          probe,
+          'history: all accounts (admin), ended states, page 3 (keyset cursor)',
+          async () => {
+            const filter = {
+              statuses: [
+                'expired' as const,
+                'revoked' as const,
+                'ended' as const,
+              ],
+              limit: 50,
+            };
+            const p2 = await store.listRequests(filter);
+            const p3 = await store.listRequests({
+              ...filter,
+              cursor: p2.nextCursor,
+            });
+            await store.listRequests({ ...filter, cursor: p3.nextCursor });
+          },
+        ),
+        await explainCall(
+          knex,
+          probe,
+          'history: one account, all states, page 3 (keyset cursor)',
+          async () => {
+            const filter = { accountIds: [accountIdOf(0)], limit: 50 };
+            const p2 = await store.listRequests(filter);
+            const p3 = await store.listRequests({
+              ...filter,
+              cursor: p2.nextCursor,
+            });
+            await store.listRequests({ ...filter, cursor: p3.nextCursor });
+          },
+        ),
+        await explainCall(
+          knex,
+          probe,
+          'approvals: steps of a page of 50 requests',
+          async () => {
+            const page = await store.listRequests({
+              statuses: ['pending'],
+              limit: 50,
+            });
+            await store.getStepsOf(page.items.map(r => r.id));
+          },
+        ),
+        await explainCall(
+          knex,
+          probe,
+          'GET /accounts: accounts and their permission sets',
+          () => store.listAccounts(),
+        ),
       );
     }
     await probe.destroy();
@@ -530,7 +672,11 @@ async function main() {
       who: string,
       makeSteps: () => Array<(ctx: Record<string, unknown>) => Req | undefined>,
       prepare?: () => Promise<void>,
-      capture?: (status: number, body: string, ctx: Record<string, unknown>) => void,
+      capture?: (
+        status: number,
+        body: string,
+        ctx: Record<string, unknown>,
+      ) => void,
     ) => {
       const rounds: Array<Round & { completedSequences: number }> = [];
       if (only.length && !only.some(o => endpoint.includes(o))) return rounds;
@@ -540,29 +686,57 @@ async function main() {
       }
       for (let r = 0; r < roundsPerEndpoint; r++) {
         await prepare?.();
-        console.error(`running: ${endpoint}, round ${r + 1}/${roundsPerEndpoint}...`);
-        await fetch(`${base}/_bench/timings`); // reset
+        console.error(
+          `running: ${endpoint}, round ${r + 1}/${roundsPerEndpoint}...`,
+        );
+        await fetch(`${base}/_bench/timings?reset=counts`); // reset
         const round = await cannon(base, opts, makeSteps(), capture);
-        const inside = ((await (await fetch(`${base}/_bench/timings`)).json()) as number[]).sort((a, b) => a - b);
-        round.server = { p50: percentile(inside, 50), p95: percentile(inside, 95), p99: percentile(inside, 99) };
+        const inside = (
+          (await (await fetch(`${base}/_bench/timings`)).json()) as number[]
+        ).sort((a, b) => a - b);
+        round.server = {
+          p50: percentile(inside, 50),
+          p95: percentile(inside, 95),
+          p99: percentile(inside, 99),
+        };
         rounds.push(round);
       }
       const s = summarise(endpoint, who, rounds);
       results.push(s);
       console.error(
-        `  p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, ${s.rps.toFixed(0)} req/s, ${s.errors} errors; in the server p50 ${s.server.p50} ms, p95 ${s.server.p95} ms, p99 ${s.server.p99} ms`,
+        `  p50 ${s.p50} ms, p95 ${s.p95} ms, p99 ${s.p99} ms, ${s.rps.toFixed(
+          0,
+        )} req/s, ${s.errors} errors; in the server p50 ${
+          s.server.p50
+        } ms, p95 ${s.server.p95} ms, p99 ${s.server.p99} ms`,
       );
       return rounds;
     };
 
-    await run('GET /accounts', 'admin (sees all 300)', () => [() => ({ method: 'GET', path: '/accounts', user: BENCH_ADMIN })]);
-    await run('GET /requests?view=approvals', 'owner of 50 accounts', () => [
-      () => ({ method: 'GET', path: '/requests?view=approvals', user: MAIN_OWNER }),
+    await run('GET /accounts', 'admin (sees all 300)', () => [
+      () => ({ method: 'GET', path: '/accounts', user: BENCH_ADMIN }),
     ]);
-    await run('GET /requests?view=history (account, states, 90 days, pages 1-3)', 'owner of 50 accounts', () => {
-      let i = 0;
-      return [() => ({ method: 'GET', path: historyPaths[i++ % historyPaths.length], user: MAIN_OWNER })];
-    });
+    await run('GET /requests?view=approvals', 'owner of 50 accounts', () => [
+      () => ({
+        method: 'GET',
+        path: '/requests?view=approvals',
+        user: MAIN_OWNER,
+      }),
+    ]);
+    await run(
+      'GET /requests?view=history (account, states, 90 days, pages 1-3)',
+      'owner of 50 accounts',
+      () => {
+        let i = 0;
+        return [
+          () => ({
+            method: 'GET',
+            path: historyPaths[i++ % historyPaths.length],
+            user: MAIN_OWNER,
+          }),
+        ];
+      },
+    );
 
     const [readOnly] = demoSeed().permissionSets;
     let requester = 0;
@@ -572,10 +746,18 @@ async function main() {
       durationMinutes: 60,
       reason: 'Benchmark: look at the logs',
     });
-    const nextRequester = () => userRefOf(FIRST_PLAIN_USER + (requester++ % 200));
+    const nextRequester = () =>
+      userRefOf(FIRST_PLAIN_USER + (requester++ % 200));
     await run('POST /requests', '200 requesters, any account', () => {
       let i = 0;
-      return [() => ({ method: 'POST', path: '/requests', user: nextRequester(), body: createBody(i++ % BENCH_ACCOUNTS) })];
+      return [
+        () => ({
+          method: 'POST',
+          path: '/requests',
+          user: nextRequester(),
+          body: createBody(i++ % BENCH_ACCOUNTS),
+        }),
+      ];
     });
 
     // Approve: pending requests of team-main's accounts made beforehand (in SQL), approved by their owner.
@@ -586,14 +768,26 @@ async function main() {
       'owner of 50 accounts, pending made beforehand',
       () => {
         let i = 0;
-        return [() => (i < pendingIds.length ? { method: 'POST', path: `/requests/${pendingIds[i++]}/approve`, user: MAIN_OWNER, body: {} } : undefined)];
+        return [
+          () =>
+            i < pendingIds.length
+              ? {
+                  method: 'POST',
+                  path: `/requests/${pendingIds[i++]}/approve`,
+                  user: MAIN_OWNER,
+                  body: {},
+                }
+              : undefined,
+        ];
       },
       async () => {
         const count = 20_000;
         const first = nextPendingId;
         nextPendingId += count;
         await loadPending(knex, first, count);
-        pendingIds = Array.from({ length: count }, (_, k) => requestIdOf(first + k));
+        pendingIds = Array.from({ length: count }, (_, k) =>
+          requestIdOf(first + k),
+        );
       },
     );
 
@@ -606,9 +800,19 @@ async function main() {
         return [
           ctx => {
             ctx.account = i++ % MAIN_TEAM_ACCOUNTS;
-            return { method: 'POST', path: '/requests', user: nextRequester(), body: createBody(ctx.account as number) };
+            return {
+              method: 'POST',
+              path: '/requests',
+              user: nextRequester(),
+              body: createBody(ctx.account as number),
+            };
           },
-          ctx => ({ method: 'POST', path: `/requests/${ctx.id}/approve`, user: MAIN_OWNER, body: {} }),
+          ctx => ({
+            method: 'POST',
+            path: `/requests/${ctx.id}/approve`,
+            user: MAIN_OWNER,
+            body: {},
+          }),
         ];
       },
       undefined,
@@ -616,52 +820,97 @@ async function main() {
         if (status === 201) ctx.id = JSON.parse(body).id;
       },
     );
-    const pairsPerSecond = median(pairRounds.map(r => r.completedSequences / r.seconds));
+    const pairsPerSecond = median(
+      pairRounds.map(r => r.completedSequences / r.seconds),
+    );
 
     const f = (x: number) => (Number.isFinite(x) ? String(Math.round(x)) : '-');
     const none = { p95: NaN, rps: NaN };
     const pairRow = results.find(r => r.endpoint.includes('(pair)')) ?? none;
-    const approvalsRow = results.find(r => r.endpoint.includes('approvals')) ?? none;
-    const accountsRow = results.find(r => r.endpoint === 'GET /accounts') ?? none;
+    const approvalsRow =
+      results.find(r => r.endpoint.includes('approvals')) ?? none;
+    const accountsRow =
+      results.find(r => r.endpoint === 'GET /accounts') ?? none;
     const goals = [
-      { goal: 'approvals list p95 ≤ 50 ms', measured: `${f(approvalsRow.p95)} ms`, met: approvalsRow.p95 <= 50 },
-      { goal: 'GET /accounts (300 accounts) p95 ≤ 200 ms', measured: `${f(accountsRow.p95)} ms`, met: accountsRow.p95 <= 200 },
-      { goal: 'create+approve ≥ 200 pairs/s', measured: `${pairsPerSecond.toFixed(0)} pairs/s`, met: pairsPerSecond >= 200 },
+      {
+        goal: 'approvals list p95 ≤ 50 ms',
+        measured: `${f(approvalsRow.p95)} ms`,
+        met: approvalsRow.p95 <= 50,
+      },
+      {
+        goal: 'GET /accounts (300 accounts) p95 ≤ 200 ms',
+        measured: `${f(accountsRow.p95)} ms`,
+        met: accountsRow.p95 <= 200,
+      },
+      {
+        goal: 'create+approve ≥ 200 pairs/s',
+        measured: `${pairsPerSecond.toFixed(0)} pairs/s`,
+        met: pairsPerSecond >= 200,
+      },
     ];
     const lines = [
-      `API benchmark, ${started}: ${n.toLocaleString('en-US')} requests bulk-loaded in ${loadSeconds.toFixed(1)} s ` +
-        `(${counts.jit_approval_steps.toLocaleString('en-US')} steps, ${counts.jit_request_events.toLocaleString('en-US')} events), ` +
+      `API benchmark, ${started}: ${n.toLocaleString(
+        'en-US',
+      )} requests bulk-loaded in ${loadSeconds.toFixed(1)} s ` +
+        `(${counts.jit_approval_steps.toLocaleString(
+          'en-US',
+        )} steps, ${counts.jit_request_events.toLocaleString(
+          'en-US',
+        )} events), ` +
         `${BENCH_ACCOUNTS} accounts, ${BENCH_USERS} users; autocannon ${connections} connections × ${duration} s, median of ${roundsPerEndpoint} rounds; PostgreSQL`,
       '',
       '| endpoint | as | p50 | p95 | p99 | req/s | errors | in server p50 / p95 / p99 |',
       '| --- | --- | --: | --: | --: | --: | --: | --: |',
       ...results.map(
         r =>
-          `| ${r.endpoint} | ${r.who} | ${f(r.p50)} ms | ${f(r.p95)} ms | ${f(r.p99)} ms | ${f(r.rps)} | ${r.errors} | ${f(r.server.p50)} / ${f(r.server.p95)} / ${f(r.server.p99)} ms |`,
+          `| ${r.endpoint} | ${r.who} | ${f(r.p50)} ms | ${f(r.p95)} ms | ${f(
+            r.p99,
+          )} ms | ${f(r.rps)} | ${r.errors} | ${f(r.server.p50)} / ${f(
+            r.server.p95,
+          )} / ${f(r.server.p99)} ms |`,
       ),
       '',
-      `Create + approve: ${pairsPerSecond.toFixed(0)} pairs/s (${f(pairRow.rps)} HTTP calls/s).`,
+      `Create + approve: ${pairsPerSecond.toFixed(0)} pairs/s (${f(
+        pairRow.rps,
+      )} HTTP calls/s).`,
       '',
       '| goal | measured | |',
       '| --- | --- | --- |',
-      ...goals.map(g => `| ${g.goal} | ${g.measured} | ${g.met ? 'met' : 'missed'} |`),
+      ...goals.map(
+        g => `| ${g.goal} | ${g.measured} | ${g.met ? 'met' : 'missed'} |`,
+      ),
     ];
     console.log(lines.join('\n'));
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(
       out,
       `${JSON.stringify(
-        { started, requests: n, loadSeconds, counts, byStatus, connections, durationSeconds: duration, results, pairsPerSecond, goals },
+        {
+          started,
+          requests: n,
+          loadSeconds,
+          counts,
+          byStatus,
+          connections,
+          durationSeconds: duration,
+          results,
+          pairsPerSecond,
+          goals,
+        },
         null,
         2,
       )}\n`,
     );
     writeFileSync(out.replace(/\.json$/, '.md'), `${lines.join('\n')}\n`);
-    writeFileSync(out.replace(/\.json$/, '-explain.txt'), `${explain.join('\n')}\n`);
+    writeFileSync(
+      out.replace(/\.json$/, '-explain.txt'),
+      `${explain.join('\n')}\n`,
+    );
     console.error(`written: ${out}, .md and -explain.txt`);
   } finally {
     await server?.stop();
-    if (process.env.JIT_BENCH_COUNT_QUERIES) console.error(server?.stderr().split('\n').slice(-3).join('\n'));
+    if (process.env.JIT_BENCH_COUNT_QUERIES)
+      console.error(server?.stderr().split('\n').slice(-3).join('\n'));
     await knex.destroy();
     await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     await admin.destroy();

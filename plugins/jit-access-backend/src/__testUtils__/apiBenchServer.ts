@@ -13,7 +13,11 @@ import express from 'express';
 import knexFactory, { Knex } from 'knex';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { benchCatalogService, benchEntities, benchUserInfo } from './benchCatalog';
+import {
+  benchCatalogService,
+  benchEntities,
+  benchUserInfo,
+} from './benchCatalog';
 import { createHarness } from './harness';
 
 export interface ApiBenchServerConfig {
@@ -21,33 +25,19 @@ export interface ApiBenchServerConfig {
 }
 
 async function main() {
-  const config: ApiBenchServerConfig = JSON.parse(process.env.JIT_API_BENCH_SERVER ?? '{}');
+  const config: ApiBenchServerConfig = JSON.parse(
+    process.env.JIT_API_BENCH_SERVER ?? '{}',
+  );
   const knex = knexFactory(config.db);
   const entities = benchEntities();
   const h = await createHarness(knex, {
     jitAccess: { accounts: [] },
-    catalog: { entities, userInfo: benchUserInfo, service: benchCatalogService(entities) },
+    catalog: {
+      entities,
+      userInfo: benchUserInfo,
+      service: benchCatalogService(entities),
+    },
   });
-  // How long each response took inside the server (request in to last byte
-  // handed to the socket), collected and reset by GET /_bench/timings: the
-  // load generator's own figures include its waits for the shared CPU.
-  let timings: number[] = [];
-  const app = express()
-    .get('/_bench/timings', (_req, res) => {
-      res.json(timings);
-      timings = [];
-    })
-    .use((_req, res, next) => {
-      const t0 = process.hrtime.bigint();
-      res.on('finish', () => timings.push(Number(process.hrtime.bigint() - t0) / 1e6));
-      next();
-    })
-    .use(h.app);
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  console.log(`ready ${(server.address() as AddressInfo).port}`);
-  // The harness records notifications and audit events for assertions; a
-  // server under load for minutes must not hoard them.
   // SQL statements sent, by their first words (JIT_BENCH_COUNT_QUERIES=1), printed on exit.
   const counts = new Map<string, number>();
   if (process.env.JIT_BENCH_COUNT_QUERIES) {
@@ -56,11 +46,38 @@ async function main() {
       counts.set(key, (counts.get(key) ?? 0) + 1);
     });
   }
+  // How long each response took inside the server (request in to last byte
+  // handed to the socket), collected and reset by GET /_bench/timings: the
+  // load generator's own figures include its waits for the shared CPU.
+  let timings: number[] = [];
+  const app = express()
+    .get('/_bench/timings', (req, res) => {
+      res.json(timings);
+      timings = [];
+      // Before a round: count that round's SQL only (not start-up, warm-up or earlier rounds).
+      if (req.query.reset === 'counts') counts.clear();
+    })
+    .use((_req, res, next) => {
+      if (process.env.JIT_BENCH_COUNT_QUERIES)
+        counts.set('HTTP requests', (counts.get('HTTP requests') ?? 0) + 1);
+      const t0 = process.hrtime.bigint();
+      res.on('finish', () =>
+        timings.push(Number(process.hrtime.bigint() - t0) / 1e6),
+      );
+      next();
+    })
+    .use(h.app);
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  console.log(`ready ${(server.address() as AddressInfo).port}`);
   // Exit normally on SIGTERM, so a CPU profile (--cpu-prof) gets written.
   process.on('SIGTERM', () => {
-    if (counts.size) console.error(JSON.stringify([...counts].sort((a, b) => b[1] - a[1])));
+    if (counts.size)
+      console.error(JSON.stringify([...counts].sort((a, b) => b[1] - a[1])));
     process.exit(0);
   });
+  // The harness records notifications and audit events for assertions; a
+  // server under load for minutes must not hoard them.
   setInterval(() => {
     h.sent.length = 0;
     h.audits.length = 0;

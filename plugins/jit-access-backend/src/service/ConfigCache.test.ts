@@ -25,7 +25,9 @@ const defaults = {
 
 describe('ConfigCache', () => {
   async function setup(ttlMs?: number) {
-    const store = await DatabaseJitStore.forTest(await databases.init('SQLITE_3'));
+    const store = await DatabaseJitStore.forTest(
+      await databases.init('SQLITE_3'),
+    );
     await store.upsertAccount(account('111111111111', 'sandbox'));
     return { store, cache: new ConfigCache(store, defaults, ttlMs) };
   }
@@ -42,7 +44,10 @@ describe('ConfigCache', () => {
     expect((await cache.settings()).pendingTimeoutMinutes).toBe(60);
 
     cache.invalidate(); // what the ConfigService does after a change
-    expect((await cache.accounts()).map(a => a.name)).toEqual(['production', 'sandbox']);
+    expect((await cache.accounts()).map(a => a.name)).toEqual([
+      'production',
+      'sandbox',
+    ]);
     expect((await cache.account('222222222222'))?.name).toBe('production');
     expect((await cache.settings()).pendingTimeoutMinutes).toBe(90);
   });

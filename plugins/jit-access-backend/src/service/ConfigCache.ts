@@ -17,7 +17,10 @@ type Entry<T> = { at: number; value: Promise<T> };
  * read the store, never this cache.
  */
 export class ConfigCache {
-  #accounts?: Entry<{ list: StoredAccount[]; byId: Map<string, StoredAccount> }>;
+  #accounts?: Entry<{
+    list: StoredAccount[];
+    byId: Map<string, StoredAccount>;
+  }>;
   #permissionSets?: Entry<StoredPermissionSet[]>;
   #settings?: Entry<JitSettings>;
 
@@ -37,12 +40,16 @@ export class ConfigCache {
   }
 
   async permissionSets(): Promise<StoredPermissionSet[]> {
-    this.#permissionSets = this.fresh(this.#permissionSets, () => this.store.listPermissionSets());
+    this.#permissionSets = this.fresh(this.#permissionSets, () =>
+      this.store.listPermissionSets(),
+    );
     return [...(await this.#permissionSets.value)];
   }
 
   async settings(): Promise<JitSettings> {
-    this.#settings = this.fresh(this.#settings, () => this.store.getSettings(this.settingsDefaults));
+    this.#settings = this.fresh(this.#settings, () =>
+      this.store.getSettings(this.settingsDefaults),
+    );
     return { ...(await this.#settings.value) };
   }
 
@@ -61,7 +68,10 @@ export class ConfigCache {
     return this.#accounts.value;
   }
 
-  private fresh<T>(entry: Entry<T> | undefined, load: () => Promise<T>): Entry<T> {
+  private fresh<T>(
+    entry: Entry<T> | undefined,
+    load: () => Promise<T>,
+  ): Entry<T> {
     const now = Date.now();
     if (entry && now - entry.at < this.ttlMs) return entry;
     const value = load();
@@ -69,7 +79,8 @@ export class ConfigCache {
     // A failed load is not kept.
     value.catch(() => {
       if (this.#accounts === (next as unknown)) this.#accounts = undefined;
-      if (this.#permissionSets === (next as unknown)) this.#permissionSets = undefined;
+      if (this.#permissionSets === (next as unknown))
+        this.#permissionSets = undefined;
       if (this.#settings === (next as unknown)) this.#settings = undefined;
     });
     return next;
