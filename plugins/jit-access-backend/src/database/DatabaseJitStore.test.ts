@@ -1,5 +1,5 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { Knex } from 'knex';
+import knexFactory, { Knex } from 'knex';
 import type { ApprovalStep } from '@jit-access/plugin-jit-access-common';
 import { DatabaseJitStore } from './DatabaseJitStore';
 import { StoredRequest } from './JitStore';
@@ -264,6 +264,38 @@ describe.each(databases.eachSupportedId())(
         enabledPermissionSetArns: ['arn:a'],
       });
     });
+
+    // Replicas seed their configured accounts at start-up, at the same moment.
+    (id === 'POSTGRES_15' ? it : it.skip)(
+      'onboards a configured account once when replicas start together',
+      async () => {
+        const { knex, store } = await createStore();
+        const replica = knexFactory(knex.client.config);
+        try {
+          const stores = [store, await DatabaseJitStore.forTest(replica)];
+          const account = (i: number) => ({
+            accountId: '111111111111',
+            name: `sandbox-${i}`,
+            onboarded: true,
+            customPolicyAllowed: false,
+            breakGlassAllowed: false,
+            assignedOwners: [],
+            enabledPermissionSetArns: ['arn:a'],
+          });
+          await Promise.all(
+            Array.from({ length: 8 }, (_, i) =>
+              stores[i % 2].upsertAccount(account(i), { onlyIfMissing: true }),
+            ),
+          );
+          expect(await knex('jit_accounts').count({ n: '*' })).toEqual([{ n: '1' }]);
+          expect(
+            (await store.getAccount('111111111111'))?.enabledPermissionSetArns,
+          ).toEqual(['arn:a']);
+        } finally {
+          await replica.destroy();
+        }
+      },
+    );
 
     it('hands out a named lock to one holder at a time, until it expires or is released', async () => {
       const { store } = await createStore();

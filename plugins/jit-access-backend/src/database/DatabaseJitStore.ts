@@ -107,6 +107,22 @@ export class DatabaseJitStore implements JitStore {
     },
     options?: { onlyIfMissing?: boolean },
   ): Promise<void> {
+    try {
+      await this.upsertAccountIn(account, options);
+    } catch (e) {
+      // Replicas seed configured accounts when they start: when two insert
+      // the same one at once, the database lets one win, and that is enough.
+      if (options?.onlyIfMissing && isUniqueViolation(e)) return;
+      throw e;
+    }
+  }
+
+  private async upsertAccountIn(
+    account: Omit<StoredAccount, 'enabledPermissionSetArns'> & {
+      enabledPermissionSetArns?: string[];
+    },
+    options?: { onlyIfMissing?: boolean },
+  ): Promise<void> {
     await this.db.transaction(async tx => {
       const existing = await tx(TABLE_ACCOUNTS)
         .where({ account_id: account.accountId })
@@ -547,6 +563,12 @@ export class DatabaseJitStore implements JitStore {
       .whereNot('id', args.excludeRequestId);
     return rows.map(mapRequest);
   }
+}
+
+/** A primary key or unique constraint refused an insert (PostgreSQL, SQLite). */
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return code === '23505' || (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT'));
 }
 
 /** The guarded update of a transition, its steps and its event, inside `tx`. */
