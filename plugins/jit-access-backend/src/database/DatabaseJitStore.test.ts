@@ -266,9 +266,8 @@ describe.each(databases.eachSupportedId())(
     });
 
     // Replicas seed their configured accounts at start-up, at the same moment.
-    (id === 'POSTGRES_15' ? it : it.skip)(
-      'onboards a configured account once when replicas start together',
-      async () => {
+    (id === 'POSTGRES_15' ? describe : describe.skip)('two replicas', () => {
+      it('onboard a configured account once when they start together', async () => {
         const { knex, store } = await createStore();
         const replica = knexFactory(knex.client.config);
         try {
@@ -294,8 +293,8 @@ describe.each(databases.eachSupportedId())(
         } finally {
           await replica.destroy();
         }
-      },
-    );
+      });
+    });
 
     it('hands out a named lock to one holder at a time, until it expires or is released', async () => {
       const { store } = await createStore();
