@@ -42,4 +42,24 @@ describe.each(databases.eachSupportedId())('migrations (%s)', id => {
     await knex.migrate.latest({ directory });
     expect(await columns()).toEqual({ allowed: true, review: true });
   });
+
+  it('list indexes: adds the history, keyset and pending indexes, and the down takes them away again', async () => {
+    const knex = await databases.init(id);
+    const indexes = async (): Promise<string[]> => {
+      if (knex.client.config.client === 'pg') {
+        const { rows } = await knex.raw("select indexname as name from pg_indexes where tablename = 'jit_requests'");
+        return rows.map((r: { name: string }) => r.name).sort();
+      }
+      const rows = await knex.raw("select name from sqlite_master where type = 'index' and tbl_name = 'jit_requests'");
+      return rows.map((r: { name: string }) => r.name).sort();
+    };
+    const added = ['jit_requests_account_created_idx', 'jit_requests_created_id_idx', 'jit_requests_pending_idx'];
+    await knex.migrate.latest({ directory });
+    expect(await indexes()).toEqual(expect.arrayContaining(added));
+    expect(await indexes()).not.toContain('jit_requests_created_idx'); // (created_at, id) replaces it
+    await knex.migrate.down({ directory, name: '20261126110000_list_indexes.js' });
+    const after = await indexes();
+    for (const name of added) expect(after).not.toContain(name);
+    expect(after).toContain('jit_requests_created_idx');
+  });
 });

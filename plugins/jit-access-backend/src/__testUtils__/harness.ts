@@ -11,7 +11,9 @@
 import {
   BackstageCredentials,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
+import { Entity } from '@backstage/catalog-model';
 import { mockCredentials, mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { demoUserInfo, ENTITIES } from './demoCatalog';
@@ -21,6 +23,7 @@ import {
   PermissionCondition,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   demoSeed,
@@ -40,8 +43,6 @@ import type { NotificationSendOptions } from '@backstage/plugin-notifications-no
 
 export { demoUserInfo, ENTITIES, MEMBERSHIPS } from './demoCatalog';
 
-const userInfo = demoUserInfo;
-
 const rulesByName = new Map(Object.values(jitRequestRules).map(r => [r.name, r]));
 
 function evaluate(c: PermissionCriteria<PermissionCondition>, resource: JitRequestResource): boolean {
@@ -56,12 +57,20 @@ function evaluate(c: PermissionCriteria<PermissionCondition>, resource: JitReque
 /**
  * `jitAccess` overrides config keys of the plugin (shallow merge);
  * `identityCenterEndpoint` points the gateway at an emulator someone else
- * runs (e.g. the parent of a replica process) instead of the harness's own.
+ * runs (e.g. the parent of a replica process) instead of the harness's own;
+ * `catalog` replaces the demo catalog and its users (the API benchmark's
+ * 300 accounts and 5,000 users).
  */
 export async function createHarness(
   knex: Knex,
-  options: { jitAccess?: Record<string, unknown>; identityCenterEndpoint?: string; now?: () => number } = {},
+  options: {
+    jitAccess?: Record<string, unknown>;
+    identityCenterEndpoint?: string;
+    now?: () => number;
+    catalog?: { entities: Entity[]; userInfo: UserInfoService; service?: CatalogService };
+  } = {},
 ) {
+  const userInfo = options.catalog?.userInfo ?? demoUserInfo;
   const emulator: IdentityCenterEmulator = await startIdentityCenterEmulator({ timing: { assignmentDelayMs: 20 } });
   const seed = demoSeed();
   const config = new ConfigReader({
@@ -144,7 +153,7 @@ export async function createHarness(
     // A mock logger needs jest; replica processes (soakReplica.ts) have none.
     logger: typeof jest === 'undefined' ? mockServices.rootLogger({ level: 'error' }) : mockServices.logger.mock(),
     store,
-    catalog: catalogServiceMock({ entities: ENTITIES }),
+    catalog: options.catalog?.service ?? catalogServiceMock({ entities: options.catalog?.entities ?? ENTITIES }),
     auth: mockServices.auth(),
     permissions,
     gateway,

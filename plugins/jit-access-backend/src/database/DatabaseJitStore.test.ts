@@ -1,5 +1,5 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
-import { Knex } from 'knex';
+import knexFactory, { Knex } from 'knex';
 import type { ApprovalStep } from '@jit-access/plugin-jit-access-common';
 import { DatabaseJitStore } from './DatabaseJitStore';
 import { StoredRequest } from './JitStore';
@@ -152,6 +152,38 @@ describe.each(databases.eachSupportedId())(
       expect(seen[0]).toBe('JIT-P00005');
     });
 
+    it('filters by a date range on the creation time, and pages within it', async () => {
+      const { store } = await createStore();
+      const t0 = 1_700_000_000_000;
+      for (let i = 0; i < 6; i++) {
+        await store.createRequest(newRequest(`JIT-D0000${i}`, t0 + i * 1000));
+      }
+      const filter = { createdAfter: t0 + 1000, createdBefore: t0 + 5000, limit: 2 };
+      const first = await store.listRequests(filter);
+      expect(first.items.map(r => r.id)).toEqual(['JIT-D00004', 'JIT-D00003']);
+      const second = await store.listRequests({ ...filter, cursor: first.nextCursor });
+      expect(second.items.map(r => r.id)).toEqual(['JIT-D00002', 'JIT-D00001']);
+      expect(second.nextCursor).toBeUndefined();
+    });
+
+    it('loads the requests and the steps of a page in one call each', async () => {
+      const { store } = await createStore();
+      await store.createRequest(newRequest('JIT-S00001', 1_700_000_000_000));
+      const two = newRequest('JIT-S00002', 1_700_000_001_000, { requiredSteps: 2 });
+      two.steps.push({ step: 2, approverKind: 'admin', status: 'waiting' });
+      await store.createRequest(two);
+      const requests = await store.getRequests(['JIT-S00002', 'JIT-S00001', 'JIT-NOPE00']);
+      expect(requests.map(r => r.id).sort()).toEqual(['JIT-S00001', 'JIT-S00002']);
+      const steps = await store.getStepsOf(['JIT-S00001', 'JIT-S00002', 'JIT-NOPE00']);
+      expect(steps.get('JIT-S00001')!.map(s => s.step)).toEqual([1]);
+      expect(steps.get('JIT-S00002')!.map(s => [s.step, s.approverKind, s.status])).toEqual([
+        [1, 'owner-or-admin', 'pending'],
+        [2, 'admin', 'waiting'],
+      ]);
+      expect(steps.get('JIT-NOPE00')).toEqual([]);
+      expect(await store.getRequests([])).toEqual([]);
+    });
+
     it('rejects a forged cursor with a 400', async () => {
       const { store } = await createStore();
       await expect(
@@ -230,6 +262,37 @@ describe.each(databases.eachSupportedId())(
         onboarded: false,
         breakGlassAllowed: true,
         enabledPermissionSetArns: ['arn:a'],
+      });
+    });
+
+    // Replicas seed their configured accounts at start-up, at the same moment.
+    (id === 'POSTGRES_15' ? describe : describe.skip)('two replicas', () => {
+      it('onboard a configured account once when they start together', async () => {
+        const { knex, store } = await createStore();
+        const replica = knexFactory(knex.client.config);
+        try {
+          const stores = [store, await DatabaseJitStore.forTest(replica)];
+          const account = (i: number) => ({
+            accountId: '111111111111',
+            name: `sandbox-${i}`,
+            onboarded: true,
+            customPolicyAllowed: false,
+            breakGlassAllowed: false,
+            assignedOwners: [],
+            enabledPermissionSetArns: ['arn:a'],
+          });
+          await Promise.all(
+            Array.from({ length: 8 }, (_, i) =>
+              stores[i % 2].upsertAccount(account(i), { onlyIfMissing: true }),
+            ),
+          );
+          expect(await knex('jit_accounts').count({ n: '*' })).toEqual([{ n: '1' }]);
+          expect(
+            (await store.getAccount('111111111111'))?.enabledPermissionSetArns,
+          ).toEqual(['arn:a']);
+        } finally {
+          await replica.destroy();
+        }
       });
     });
 

@@ -111,6 +111,22 @@ export class DatabaseJitStore implements JitStore {
     },
     options?: { onlyIfMissing?: boolean },
   ): Promise<void> {
+    try {
+      await this.upsertAccountIn(account, options);
+    } catch (e) {
+      // Replicas seed configured accounts when they start: when two insert
+      // the same one at once, the database lets one win, and that is enough.
+      if (options?.onlyIfMissing && isUniqueViolation(e)) return;
+      throw e;
+    }
+  }
+
+  private async upsertAccountIn(
+    account: Omit<StoredAccount, 'enabledPermissionSetArns'> & {
+      enabledPermissionSetArns?: string[];
+    },
+    options?: { onlyIfMissing?: boolean },
+  ): Promise<void> {
     await this.db.transaction(async tx => {
       const existing = await tx(TABLE_ACCOUNTS)
         .where({ account_id: account.accountId })
@@ -278,18 +294,27 @@ export class DatabaseJitStore implements JitStore {
     return row ? mapRequest(row) : undefined;
   }
 
+  async getRequests(ids: string[]): Promise<StoredRequest[]> {
+    if (!ids.length) return [];
+    const rows = await this.db<DbRequestRow>(TABLE_REQUESTS).whereIn('id', ids);
+    return rows.map(mapRequest);
+  }
+
   async getSteps(id: string): Promise<ApprovalStep[]> {
     const rows = await this.db<DbStepRow>(TABLE_STEPS)
       .where({ request_id: id })
       .orderBy('step');
-    return rows.map(s => ({
-      step: s.step,
-      approverKind: s.approver_kind as ApproverKind,
-      status: s.status as ApprovalStepStatus,
-      decidedBy: s.decided_by ?? undefined,
-      decidedAt: toIso(s.decided_at),
-      comment: s.comment ?? undefined,
-    }));
+    return rows.map(mapStep);
+  }
+
+  async getStepsOf(ids: string[]): Promise<Map<string, ApprovalStep[]>> {
+    const byRequest = new Map<string, ApprovalStep[]>(ids.map(id => [id, []]));
+    if (!ids.length) return byRequest;
+    const rows = await this.db<DbStepRow>(TABLE_STEPS)
+      .whereIn('request_id', ids)
+      .orderBy([{ column: 'request_id' }, { column: 'step' }]);
+    for (const row of rows) byRequest.get(row.request_id)?.push(mapStep(row));
+    return byRequest;
   }
 
   async getEvents(id: string): Promise<RequestEvent[]> {
@@ -318,15 +343,14 @@ export class DatabaseJitStore implements JitStore {
     if (filter.accountIds) q.whereIn('account_id', filter.accountIds);
     if (filter.statuses) q.whereIn('status', filter.statuses);
     if (filter.reviewStatus) q.where('review_status', filter.reviewStatus);
+    if (filter.createdAfter !== undefined) q.where('created_at', '>=', filter.createdAfter);
+    if (filter.createdBefore !== undefined) q.where('created_at', '<', filter.createdBefore);
     if (filter.cursor) {
       const c = decodeCursor(filter.cursor);
-      q.where(b =>
-        b
-          .where('created_at', '<', c.createdAt)
-          .orWhere(b2 =>
-            b2.where('created_at', '=', c.createdAt).andWhere('id', '<', c.id),
-          ),
-      );
+      // A row comparison, not `created_at < ? OR (created_at = ? AND id < ?)`:
+      // the database reads the next page off (created_at, id) indexes
+      // (migration 20261126110000_list_indexes) instead of filtering.
+      q.whereRaw('(created_at, id) < (?, ?)', [c.createdAt, c.id]);
     }
     const rows = await q
       .orderBy([
@@ -610,6 +634,12 @@ export class DatabaseJitStore implements JitStore {
   }
 }
 
+/** A primary key or unique constraint refused an insert (PostgreSQL, SQLite). */
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return code === '23505' || (typeof code === 'string' && code.startsWith('SQLITE_CONSTRAINT'));
+}
+
 /** The guarded update of a transition, its steps and its event, inside `tx`. */
 async function applyTransition(tx: Knex.Transaction, t: Transition): Promise<boolean> {
   // The lifecycle table of -common is the only source of legal moves.
@@ -652,6 +682,17 @@ async function applyTransition(tx: Knex.Transaction, t: Transition): Promise<boo
     comment: t.event.comment ?? null,
   });
   return true;
+}
+
+function mapStep(s: DbStepRow): ApprovalStep {
+  return {
+    step: s.step,
+    approverKind: s.approver_kind as ApproverKind,
+    status: s.status as ApprovalStepStatus,
+    decidedBy: s.decided_by ?? undefined,
+    decidedAt: toIso(s.decided_at),
+    comment: s.comment ?? undefined,
+  };
 }
 
 function mapAccount(r: DbAccountRow, arns: string[]): StoredAccount {

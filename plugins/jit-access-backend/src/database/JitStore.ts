@@ -66,6 +66,10 @@ export interface RequestListFilter {
   excludeRequester?: string;
   /** Only break-glass requests whose review is in this state. */
   reviewStatus?: 'open' | 'closed';
+  /** Created at or after this time (epoch ms). */
+  createdAfter?: number;
+  /** Created before this time (epoch ms). */
+  createdBefore?: number;
   limit: number;
   /** Opaque keyset cursor from a previous page. */
   cursor?: string;
@@ -146,7 +150,11 @@ export interface JitStore {
   // requests
   createRequest(input: NewRequest): Promise<void>;
   getRequest(id: string): Promise<StoredRequest | undefined>;
+  /** Several requests in one query (a page's, a permission check's); missing ids are left out. */
+  getRequests(ids: string[]): Promise<StoredRequest[]>;
   getSteps(id: string): Promise<ApprovalStep[]>;
+  /** The steps of several requests in one query, by request id. */
+  getStepsOf(ids: string[]): Promise<Map<string, ApprovalStep[]>>;
   getEvents(id: string): Promise<RequestEvent[]>;
   listRequests(
     filter: RequestListFilter,

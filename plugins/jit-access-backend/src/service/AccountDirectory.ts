@@ -82,6 +82,18 @@ export class AccountDirectory {
     return [...new Set([...catalogOwners, ...account.assignedOwners])];
   }
 
+  /** Owner refs of many accounts at once (one catalog lookup, not one per account), by account id. */
+  async ownersByAccount(accounts: StoredAccount[]): Promise<Map<string, string[]>> {
+    const entities = await this.accountEntities();
+    return new Map(
+      accounts.map(account => {
+        const entity = entities.get(account.accountId);
+        const catalogOwners = entity ? catalogOwnersOf(entity) : [];
+        return [account.accountId, [...new Set([...catalogOwners, ...account.assignedOwners])]];
+      }),
+    );
+  }
+
   /** The people behind a list of user and group refs. */
   async peopleOf(refs: string[]): Promise<Person[]> {
     const lists = await Promise.all(

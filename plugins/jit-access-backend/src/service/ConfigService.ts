@@ -29,8 +29,14 @@ export class ConfigService {
       gateway: IdentityCenterGateway;
       settingsDefaults: JitSettings;
       logger: LoggerService;
+      /** Called after every change, to invalidate what request paths cache (ConfigCache). */
+      onChange?: () => void;
     },
   ) {}
+
+  private changed() {
+    this.deps.onChange?.();
+  }
 
   private async requireAdmin(caller: Caller) {
     if (!(await this.deps.authorizer.isAllowed(caller, jitAccessConfigManagePermission))) {
@@ -120,6 +126,7 @@ export class ConfigService {
       enabledPermissionSetArns:
         update.enabledPermissionSetArns ?? existing?.enabledPermissionSetArns ?? [],
     });
+    this.changed();
     const all = await this.listAccounts(caller);
     return all.find(a => a.accountId === accountId)!;
   }
@@ -151,6 +158,7 @@ export class ConfigService {
         syncedAt: now,
       }));
     await this.deps.store.upsertPermissionSets(stored);
+    this.changed();
     return stored;
   }
 
@@ -163,6 +171,7 @@ export class ConfigService {
     if (!(await this.deps.store.setPermissionSetRequiresTwoLevels(arn, requiresTwoLevels))) {
       throw new NotFoundError(`Permission set '${arn}' not found`);
     }
+    this.changed();
     const set = (await this.deps.store.listPermissionSets()).find(s => s.arn === arn)!;
     return toConfig(set);
   }
@@ -175,6 +184,7 @@ export class ConfigService {
   async putSettings(caller: Caller, settings: JitSettings): Promise<JitSettings> {
     await this.requireAdmin(caller);
     await this.deps.store.putSettings(settings);
+    this.changed();
     return settings;
   }
 
@@ -215,6 +225,7 @@ export class ConfigService {
         { onlyIfMissing: true },
       );
     }
+    this.changed();
   }
 }
 

@@ -46,9 +46,19 @@ import type {
 } from '../database';
 import { AccountDirectory, Person, toApprover } from './AccountDirectory';
 import { activityWindow, TOP_REQUESTERS, toAccountActivity } from './accountActivity';
+import { ConfigCache } from './ConfigCache';
 import { JitAuthorizer } from './JitAuthorizer';
 import type { JitNotifier } from './JitNotifier';
 import { Caller } from './types';
+
+/** Who the caller is to a request: owner of its account, and what the permission policy allows. */
+interface ActorContext {
+  owners: string[];
+  isOwner: boolean;
+  mayApprove: boolean;
+  isAdmin: boolean;
+  mayRevoke: boolean;
+}
 
 /** Called after a decision that may need Identity Center work right away. */
 export type WorkTrigger = (requestId: string) => void;
@@ -72,15 +82,21 @@ export class JitAccessService {
       logger: LoggerService;
       triggerWork: WorkTrigger;
       now?: () => number;
+      /** Shared with the ConfigService, which invalidates it on changes. */
+      config?: ConfigCache;
     },
-  ) {}
+  ) {
+    this.config = deps.config ?? new ConfigCache(deps.store, deps.settingsDefaults);
+  }
+
+  private readonly config: ConfigCache;
 
   private now() {
     return this.deps.now?.() ?? Date.now();
   }
 
   settings(): Promise<JitSettings> {
-    return this.deps.store.getSettings(this.deps.settingsDefaults);
+    return this.config.settings();
   }
 
   // ------------------------------------------------------------------ caller
@@ -117,26 +133,24 @@ export class JitAccessService {
     };
   }
 
-  /** Onboarded accounts the caller owns. */
-  async ownedAccountIds(caller: Caller): Promise<string[]> {
-    const accounts = await this.deps.store.listAccounts();
+  /** Onboarded accounts the caller owns (of `accounts`, when the caller has them loaded already). */
+  async ownedAccountIds(caller: Caller, accounts?: StoredAccount[]): Promise<string[]> {
+    const onboarded = (accounts ?? (await this.config.accounts())).filter(x => x.onboarded);
+    const owners = await this.deps.directory.ownersByAccount(onboarded);
     const claims = new Set(caller.ownershipEntityRefs);
-    const owned: string[] = [];
-    for (const a of accounts.filter(x => x.onboarded)) {
-      const owners = await this.deps.directory.ownersOf(a);
-      if (owners.some(o => claims.has(o))) owned.push(a.accountId);
-    }
-    return owned;
+    return onboarded
+      .filter(a => owners.get(a.accountId)!.some(o => claims.has(o)))
+      .map(a => a.accountId);
   }
 
   // ---------------------------------------------------------------- accounts
 
   async requestableAccounts(caller: Caller): Promise<AccountsResponse> {
-    const { store, directory, authorizer } = this.deps;
+    const { directory, authorizer } = this.deps;
     const [accounts, sets, settings, canManageConfig, canCreate] =
       await Promise.all([
-        store.listAccounts(),
-        store.listPermissionSets(),
+        this.config.accounts(),
+        this.config.permissionSets(),
         this.settings(),
         authorizer.isAllowed(caller, jitAccessConfigManagePermission),
         authorizer.isAllowed(caller, jitAccessRequestCreatePermission),
@@ -148,17 +162,28 @@ export class JitAccessService {
         canManageConfig,
       };
     }
-    const setsByArn = new Map(sets.map(s => [s.arn, s]));
+    const summaries = new Map(sets.map(s => [s.arn, toSummary(s)]));
     const onboarded = accounts.filter(a => a.onboarded);
+    const ownersOf = await directory.ownersByAccount(onboarded);
+    // Accounts share owners (a team owns many): resolve each owner set once.
+    const hasApproverOf = new Map<string, Promise<boolean>>();
+    const hasApprover = (owners: string[]) => {
+      const key = owners.join('\n');
+      if (!hasApproverOf.has(key)) {
+        hasApproverOf.set(
+          key,
+          directory.peopleOf(owners).then(people => people.some(p => p.entityRef !== caller.userEntityRef)),
+        );
+      }
+      return hasApproverOf.get(key)!;
+    };
     const items = [];
     for (const a of onboarded) {
       const permissionSets = a.enabledPermissionSetArns
-        .map(arn => setsByArn.get(arn))
-        .filter((s): s is StoredPermissionSet => !!s)
-        .map(toSummary);
+        .map(arn => summaries.get(arn))
+        .filter((s): s is PermissionSetSummary => !!s);
       if (!permissionSets.length && !a.customPolicyAllowed) continue;
-      const owners = await directory.ownersOf(a);
-      const people = await directory.peopleOf(owners);
+      const owners = ownersOf.get(a.accountId)!;
       items.push({
         accountId: a.accountId,
         name: a.name,
@@ -167,7 +192,7 @@ export class JitAccessService {
         customPolicyAllowed: a.customPolicyAllowed,
         customMaxDurationMinutes: settings.customMaxDurationMinutes,
         owners,
-        hasApprover: people.some(p => p.entityRef !== caller.userEntityRef),
+        hasApprover: await hasApprover(owners),
         breakGlassAllowed: a.breakGlassAllowed,
       });
     }
@@ -211,7 +236,7 @@ export class JitAccessService {
   }
 
   private async requireAccount(accountId: string): Promise<StoredAccount> {
-    const account = await this.deps.store.getAccount(accountId);
+    const account = await this.config.account(accountId);
     if (!account || !account.onboarded) {
       throw new InputError(
         `accountId: AWS account '${accountId}' is not onboarded to JIT Access`,
@@ -275,7 +300,7 @@ export class JitAccessService {
           `permissionSetArn: permission set '${body.permissionSetArn}' is not enabled for account ${account.name} (${account.accountId})`,
         );
       }
-      permissionSet = (await store.listPermissionSets()).find(
+      permissionSet = (await this.config.permissionSets()).find(
         s => s.arn === body.permissionSetArn,
       );
       if (!permissionSet) {
@@ -382,7 +407,8 @@ export class JitAccessService {
         `Request ${request.id} by ${request.requester} for ${request.accountId} (${request.permissionSetName ?? 'custom policy'})`,
       );
     }
-    return this.getRequest(caller, request.id);
+    // The requester sees their own request: no need to check again.
+    return this.detail(caller, request, { reload: true });
   }
 
   /**
@@ -431,11 +457,25 @@ export class JitAccessService {
   }
 
   async getRequest(caller: Caller, id: string): Promise<RequestDetail> {
-    const request = await this.visibleRequest(caller, id);
-    const [steps, events, context] = await Promise.all([
+    return this.detail(caller, await this.visibleRequest(caller, id));
+  }
+
+  /**
+   * The detail of a request the caller may see. After a decision, `context`
+   * reuses what the decision established (ownership and permissions do not
+   * change with the request's state); `reload` re-reads the request first.
+   */
+  private async detail(
+    caller: Caller,
+    loaded: StoredRequest,
+    options: { context?: ActorContext; reload?: boolean } = {},
+  ): Promise<RequestDetail> {
+    const id = loaded.id;
+    const [request, steps, events, context] = await Promise.all([
+      options.reload ? this.deps.store.getRequest(id).then(r => r ?? loaded) : loaded,
       this.deps.store.getSteps(id),
       this.deps.store.getEvents(id),
-      this.actorContext(caller, request),
+      options.context ?? this.actorContext(caller, loaded),
     ]);
     const names = await this.namesOf([
       request.requester,
@@ -454,7 +494,7 @@ export class JitAccessService {
         ...s,
         decidedByName: s.decidedBy ? names.get(s.decidedBy) : undefined,
       })),
-      approvers: await this.approversOf(request, steps),
+      approvers: await this.approversOf(request, steps, context.owners),
       actions: this.actionsFor(caller, request, steps, context),
       events,
     };
@@ -473,6 +513,7 @@ export class JitAccessService {
   private async approversOf(
     request: StoredRequest,
     steps: ApprovalStep[],
+    owners: string[],
   ): Promise<Approver[]> {
     if (request.status !== 'pending') return [];
     const step = steps.find(s => s.step === request.currentStep);
@@ -484,13 +525,10 @@ export class JitAccessService {
     ]);
     const result = new Map<string, Approver>();
     if (step.approverKind !== 'admin') {
-      const account = await this.deps.store.getAccount(request.accountId);
-      if (account) {
-        for (const owner of await directory.ownersOf(account)) {
-          for (const p of await directory.peopleOf([owner])) {
-            if (!excluded.has(p.entityRef) && !result.has(p.entityRef)) {
-              result.set(p.entityRef, toApprover(p, `owner through ${owner}`));
-            }
+      for (const owner of owners) {
+        for (const p of await directory.peopleOf([owner])) {
+          if (!excluded.has(p.entityRef) && !result.has(p.entityRef)) {
+            result.set(p.entityRef, toApprover(p, `owner through ${owner}`));
           }
         }
       }
@@ -507,16 +545,20 @@ export class JitAccessService {
     return [...result.values()];
   }
 
-  private async actorContext(caller: Caller, request: StoredRequest) {
-    const account = await this.deps.store.getAccount(request.accountId);
-    const owners = account ? await this.deps.directory.ownersOf(account) : [];
-    const claims = new Set(caller.ownershipEntityRefs);
-    const decisions = await this.deps.authorizer.forRequest(caller, request.id, [
-      jitAccessRequestApprovePermission,
-      jitAccessRequestApproveFinalPermission,
-      jitAccessSessionRevokePermission,
+  private async actorContext(caller: Caller, request: StoredRequest): Promise<ActorContext> {
+    const [owners, decisions] = await Promise.all([
+      this.config
+        .account(request.accountId)
+        .then(account => (account ? this.deps.directory.ownersOf(account) : [])),
+      this.deps.authorizer.forRequest(caller, request.id, [
+        jitAccessRequestApprovePermission,
+        jitAccessRequestApproveFinalPermission,
+        jitAccessSessionRevokePermission,
+      ]),
     ]);
+    const claims = new Set(caller.ownershipEntityRefs);
     return {
+      owners,
       isOwner: owners.some(o => claims.has(o)),
       mayApprove: decisions.get(jitAccessRequestApprovePermission.name)!,
       isAdmin: decisions.get(jitAccessRequestApproveFinalPermission.name)!,
@@ -531,25 +573,7 @@ export class JitAccessService {
     ctx: { isOwner: boolean; isAdmin: boolean; mayApprove: boolean; mayRevoke: boolean },
   ): RequestAction[] {
     const mine = request.requester === caller.userEntityRef;
-    const decision = (action: 'approve' | 'reject'): RequestAction => {
-      if (!ctx.mayApprove && !ctx.isAdmin && request.status === 'pending' && !mine) {
-        return {
-          action,
-          allowed: false,
-          reason: "Your organisation's permission policy does not allow you to decide JIT requests.",
-        };
-      }
-      const d = decideApproval({
-        request: { ...request, steps },
-        actor: {
-          userEntityRef: caller.userEntityRef,
-          isOwner: ctx.isOwner,
-          isAdmin: ctx.isAdmin,
-        },
-        action,
-      });
-      return d.allowed ? { action, allowed: true } : { action, allowed: false, reason: d.reason };
-    };
+    const decision = (action: 'approve' | 'reject') => this.decisionAction(caller, request, steps, ctx, action);
     const deny = (action: RequestActionName, reason: string): RequestAction => ({
       action,
       allowed: false,
@@ -583,6 +607,34 @@ export class JitAccessService {
     return [decision('approve'), decision('reject'), cancel, revoke, end, extend, this.reviewAction(caller, request, ctx)];
   }
 
+  /** Whether the caller may approve or reject the request's current step, and why not. */
+  private decisionAction(
+    caller: Caller,
+    request: StoredRequest,
+    steps: ApprovalStep[],
+    ctx: { isOwner: boolean; isAdmin: boolean; mayApprove: boolean },
+    action: 'approve' | 'reject',
+  ): RequestAction {
+    const mine = request.requester === caller.userEntityRef;
+    if (!ctx.mayApprove && !ctx.isAdmin && request.status === 'pending' && !mine) {
+      return {
+        action,
+        allowed: false,
+        reason: "Your organisation's permission policy does not allow you to decide JIT requests.",
+      };
+    }
+    const d = decideApproval({
+      request: { ...request, steps },
+      actor: {
+        userEntityRef: caller.userEntityRef,
+        isOwner: ctx.isOwner,
+        isAdmin: ctx.isAdmin,
+      },
+      action,
+    });
+    return d.allowed ? { action, allowed: true } : { action, allowed: false, reason: d.reason };
+  }
+
   private reviewAction(
     caller: Caller,
     request: StoredRequest,
@@ -606,11 +658,22 @@ export class JitAccessService {
 
   async listRequests(
     caller: Caller,
-    q: { view: RequestView; status?: RequestStatus[]; accountId?: string; cursor?: string; limit: number },
+    q: {
+      view: RequestView;
+      status?: RequestStatus[];
+      accountId?: string;
+      /** Date range on the creation time (epoch ms). */
+      createdAfter?: number;
+      createdBefore?: number;
+      cursor?: string;
+      limit: number;
+    },
   ): Promise<Page<AccessRequest>> {
     const { store } = this.deps;
+    const range = { createdAfter: q.createdAfter, createdBefore: q.createdBefore };
     if (q.view === 'mine') {
       const page = await store.listRequests({
+        ...range,
         requester: caller.userEntityRef,
         statuses: q.status,
         accountIds: q.accountId ? [q.accountId] : undefined,
@@ -634,6 +697,7 @@ export class JitAccessService {
     }
     if (q.view === 'history') {
       const page = await store.listRequests({
+        ...range,
         accountIds,
         statuses: q.status,
         cursor: q.cursor,
@@ -645,6 +709,7 @@ export class JitAccessService {
     // reviews: break-glass requests with an open review the caller may close.
     const reviews = q.view === 'reviews';
     const page = await store.listRequests({
+      ...range,
       accountIds,
       statuses: reviews ? q.status : ['pending'],
       reviewStatus: reviews ? 'open' : undefined,
@@ -652,12 +717,29 @@ export class JitAccessService {
       cursor: q.cursor,
       limit: q.limit,
     });
-    const wanted = reviews ? 'closeReview' : 'approve';
+    // One query for the page's steps and one permission call for its
+    // decisions, not a round of each per request.
+    const ids = page.items.map(r => r.id);
+    const [steps, decisions, owners] = await Promise.all([
+      store.getStepsOf(ids),
+      this.deps.authorizer.forRequests(caller, ids, [
+        jitAccessRequestApprovePermission,
+        jitAccessRequestApproveFinalPermission,
+      ]),
+      this.deps.directory.ownersByAccount(scope.accounts.filter(a => page.items.some(r => r.accountId === a.accountId))),
+    ]);
+    const claims = new Set(caller.ownershipEntityRefs);
     const items: AccessRequest[] = [];
     for (const r of page.items) {
-      const steps = await store.getSteps(r.id);
-      const ctx = await this.actorContext(caller, r);
-      const verdict = this.actionsFor(caller, r, steps, ctx).find(a => a.action === wanted)!;
+      const d = decisions.get(r.id)!;
+      const ctx = {
+        isOwner: (owners.get(r.accountId) ?? []).some(o => claims.has(o)),
+        mayApprove: d.get(jitAccessRequestApprovePermission.name)!,
+        isAdmin: d.get(jitAccessRequestApproveFinalPermission.name)!,
+      };
+      const verdict = reviews
+        ? this.reviewAction(caller, r, ctx)
+        : this.decisionAction(caller, r, steps.get(r.id)!, ctx, 'approve');
       if (verdict.allowed) items.push(toPublic(r));
     }
     return { items, nextCursor: page.nextCursor };
@@ -666,13 +748,17 @@ export class JitAccessService {
   /** Which accounts' requests an approver sees: all for admins and approvers. */
   async approverScope(
     caller: Caller,
-  ): Promise<{ all: true } | { all: false; accountIds: string[] } | undefined> {
-    const [feature, owned] = await Promise.all([
+  ): Promise<
+    | ({ accounts: StoredAccount[] } & ({ all: true } | { all: false; accountIds: string[] }))
+    | undefined
+  > {
+    const [feature, accounts] = await Promise.all([
       this.deps.authorizer.isAllowed(caller, jitAccessApproverFeaturesPermission),
-      this.ownedAccountIds(caller),
+      this.config.accounts(),
     ]);
-    if (feature) return { all: true };
-    if (owned.length) return { all: false, accountIds: owned };
+    if (feature) return { all: true, accounts };
+    const owned = await this.ownedAccountIds(caller, accounts);
+    if (owned.length) return { all: false, accountIds: owned, accounts };
     return undefined;
   }
 
@@ -698,9 +784,11 @@ export class JitAccessService {
     comment?: string,
   ): Promise<RequestDetail> {
     const request = await this.visibleRequest(caller, id);
-    const steps = await this.deps.store.getSteps(id);
-    const ctx = await this.actorContext(caller, request);
-    const verdict = this.actionsFor(caller, request, steps, ctx)[action === 'approve' ? 0 : 1];
+    const [steps, ctx] = await Promise.all([
+      this.deps.store.getSteps(id),
+      this.actorContext(caller, request),
+    ]);
+    const verdict = this.decisionAction(caller, request, steps, ctx, action);
     if (!verdict.allowed) {
       if (request.status !== 'pending') throw new ConflictError(verdict.reason);
       throw new NotAllowedError(verdict.reason);
@@ -747,9 +835,12 @@ export class JitAccessService {
         `Request '${id}' changed while you decided it; reload to see its current state`,
       );
     }
-    this.deps.notifier?.notify(id, action === 'reject' ? 'rejected' : `approved-step-${step}`);
+    // A final approval tells nobody yet: the requester hears when access is active.
+    if (!(action === 'approve' && last)) {
+      this.deps.notifier?.notify(id, action === 'reject' ? 'rejected' : `approved-step-${step}`);
+    }
     if (action === 'approve' && last) this.deps.triggerWork(id);
-    return this.getRequest(caller, id);
+    return this.detail(caller, request, { context: ctx, reload: true });
   }
 
   /** Closes the open review of a break-glass request, with a comment. */

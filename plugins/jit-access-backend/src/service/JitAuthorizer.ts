@@ -57,6 +57,33 @@ export class JitAuthorizer {
       permissions.map((p, i) => [p.name, decisions[i].result === AuthorizeResult.ALLOW]),
     );
   }
+
+  /**
+   * Decisions for several resource permissions on many requests in one call
+   * (a list page), by request id then permission name.
+   */
+  async forRequests<T extends ResourcePermission>(
+    caller: Caller,
+    requestIds: string[],
+    permissions: T[],
+  ): Promise<Map<string, Map<string, boolean>>> {
+    if (!requestIds.length) return new Map();
+    const decisions = await this.permissions.authorize(
+      requestIds.flatMap(resourceRef => permissions.map(permission => ({ permission, resourceRef }))),
+      { credentials: caller.credentials },
+    );
+    return new Map(
+      requestIds.map((id, i) => [
+        id,
+        new Map(
+          permissions.map((p, j) => [
+            p.name,
+            decisions[i * permissions.length + j].result === AuthorizeResult.ALLOW,
+          ]),
+        ),
+      ]),
+    );
+  }
 }
 
 /** Accepts `platform-admins` as well as `group:default/platform-admins`. */

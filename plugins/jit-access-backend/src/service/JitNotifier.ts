@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { formatMinutes } from '@jit-access/plugin-jit-access-common';
-import type { JitStore, StoredRequest } from '../database';
+import type { JitStore, StoredAccount, StoredRequest } from '../database';
 import { AccountDirectory } from './AccountDirectory';
 
 /** Where the frontend shows a request (the page's default mount point). */
@@ -25,8 +25,14 @@ export class JitNotifier {
       directory: AccountDirectory;
       adminGroupRefs: string[];
       logger: LoggerService;
+      /** Reads an account (its owners are the recipients); default: the store. */
+      account?: (accountId: string) => Promise<StoredAccount | undefined>;
     },
   ) {}
+
+  private account(accountId: string) {
+    return this.deps.account ? this.deps.account(accountId) : this.deps.store.getAccount(accountId);
+  }
 
   /** Called after a transition has been committed. */
   notify(requestId: string, event: string): void {
@@ -49,7 +55,7 @@ export class JitNotifier {
         const steps = await store.getSteps(r.id);
         const step = steps.find(s => s.step === r.currentStep);
         if (!step) return;
-        const account = await store.getAccount(r.accountId);
+        const account = await this.account(r.accountId);
         const owners = account ? await this.deps.directory.ownersOf(account) : [];
         const recipients = [
           ...(step.approverKind !== 'admin' ? owners : []),
@@ -64,7 +70,7 @@ export class JitNotifier {
         return;
       }
       case 'break-glass': {
-        const account = await store.getAccount(r.accountId);
+        const account = await this.account(r.accountId);
         const owners = account ? await this.deps.directory.ownersOf(account) : [];
         await this.post([...owners, ...this.deps.adminGroupRefs], [r.requester], r, {
           title: `${r.id}: break-glass, ${requester} took ${what} without approval`,

@@ -11,6 +11,7 @@ import { IdentityCenterGateway, SdkIdentityCenterGateway } from '../identity-cen
 import type { JitRequestResource } from '../permissions/rules';
 import { AccountDirectory } from './AccountDirectory';
 import { readJitAccessConfig } from './config';
+import { ConfigCache } from './ConfigCache';
 import { ConfigService } from './ConfigService';
 import { JitAccessService } from './JitAccessService';
 import { JitAuthorizer } from './JitAuthorizer';
@@ -41,7 +42,10 @@ export function createJitAccess(options: {
   const directory = new AccountDirectory(options.catalog, options.auth);
   const authorizer = new JitAuthorizer(options.permissions, jitConfig.roles);
   const gateway = options.gateway ?? SdkIdentityCenterGateway.fromConfig(config, { logger });
+  // What admins configure, as request paths read it (invalidated by the ConfigService).
+  const configCache = new ConfigCache(store, jitConfig.settingsDefaults);
   const notifier = new JitNotifier({
+    account: id => configCache.account(id),
     notifications: options.notifications,
     store,
     directory,
@@ -61,6 +65,7 @@ export function createJitAccess(options: {
     endLiveSessions: jitConfig.endLiveSessions,
   });
   const service = new JitAccessService({
+    config: configCache,
     store,
     notifier,
     directory,
@@ -80,23 +85,39 @@ export function createJitAccess(options: {
     gateway,
     settingsDefaults: jitConfig.settingsDefaults,
     logger,
+    onChange: () => configCache.invalidate(),
   });
 
-  /** What permission rules see of requests (for conditional decisions). */
-  const getResources = async (ids: string[]): Promise<Array<JitRequestResource | undefined>> =>
-    Promise.all(
+  /**
+   * What permission rules see of requests (for conditional decisions): the
+   * permission framework asks for a batch of ids; they are loaded in one
+   * query, and each account once.
+   */
+  const getResources = async (ids: string[]): Promise<Array<JitRequestResource | undefined>> => {
+    const requests = new Map((await store.getRequests([...new Set(ids)])).map(r => [r.id, r]));
+    const owners = new Map<string, Promise<string[]>>();
+    const ownersOf = (accountId: string) => {
+      if (!owners.has(accountId)) {
+        owners.set(
+          accountId,
+          configCache.account(accountId).then(account => (account ? directory.ownersOf(account) : [])),
+        );
+      }
+      return owners.get(accountId)!;
+    };
+    return Promise.all(
       ids.map(async id => {
-        const r = await store.getRequest(id);
+        const r = requests.get(id);
         if (!r) return undefined;
-        const account = await store.getAccount(r.accountId);
         return {
           id: r.id,
           requester: r.requester,
           accountId: r.accountId,
-          accountOwners: account ? await directory.ownersOf(account) : [],
+          accountOwners: await ownersOf(r.accountId),
         };
       }),
     );
+  };
 
   const reconciler = new Reconciler({ store, gateway, logger: logger.child({ component: 'reconciler' }) });
 

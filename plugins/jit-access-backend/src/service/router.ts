@@ -55,6 +55,9 @@ const listSchema = z.object({
     .pipe(z.array(z.enum(STATUSES)))
     .optional(),
   accountId: z.string().regex(/^\d{12}$/).optional(),
+  /** Created at or after / before these times (ISO 8601), e.g. the history's date range. */
+  createdAfter: z.string().datetime({ offset: true }).transform(Date.parse).optional(),
+  createdBefore: z.string().datetime({ offset: true }).transform(Date.parse).optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

@@ -1,0 +1,88 @@
+import type { JitSettings } from '@jit-access/plugin-jit-access-common';
+import type { JitStore, StoredAccount, StoredPermissionSet } from '../database';
+
+/** How long other replicas may serve an admin's change late. */
+export const CONFIG_CACHE_MS = 5_000;
+
+type Entry<T> = { at: number; value: Promise<T> };
+
+/**
+ * What admins configure (accounts with their owners and permission sets,
+ * permission sets, settings), as the request paths read it: every list and
+ * decision needs it, and it changes a few times a day. Cached for
+ * {@link CONFIG_CACHE_MS}: a change made through this replica's
+ * ConfigService invalidates it at once, other replicas see it within 5 s,
+ * well inside the 15 s the catalog's owners are cached for
+ * (AccountDirectory). Read-modify-write paths (ConfigService, the engine)
+ * read the store, never this cache.
+ */
+export class ConfigCache {
+  #accounts?: Entry<{
+    list: StoredAccount[];
+    byId: Map<string, StoredAccount>;
+  }>;
+  #permissionSets?: Entry<StoredPermissionSet[]>;
+  #settings?: Entry<JitSettings>;
+
+  constructor(
+    private readonly store: JitStore,
+    private readonly settingsDefaults: JitSettings,
+    private readonly ttlMs = CONFIG_CACHE_MS,
+  ) {}
+
+  /** All accounts, by name (a copy: callers may sort or filter it). */
+  async accounts(): Promise<StoredAccount[]> {
+    return [...(await this.loadAccounts()).list];
+  }
+
+  async account(accountId: string): Promise<StoredAccount | undefined> {
+    return (await this.loadAccounts()).byId.get(accountId);
+  }
+
+  async permissionSets(): Promise<StoredPermissionSet[]> {
+    this.#permissionSets = this.fresh(this.#permissionSets, () =>
+      this.store.listPermissionSets(),
+    );
+    return [...(await this.#permissionSets.value)];
+  }
+
+  async settings(): Promise<JitSettings> {
+    this.#settings = this.fresh(this.#settings, () =>
+      this.store.getSettings(this.settingsDefaults),
+    );
+    return { ...(await this.#settings.value) };
+  }
+
+  /** After a change to accounts, permission sets or settings. */
+  invalidate(): void {
+    this.#accounts = undefined;
+    this.#permissionSets = undefined;
+    this.#settings = undefined;
+  }
+
+  private loadAccounts() {
+    this.#accounts = this.fresh(this.#accounts, async () => {
+      const list = await this.store.listAccounts();
+      return { list, byId: new Map(list.map(a => [a.accountId, a])) };
+    });
+    return this.#accounts.value;
+  }
+
+  private fresh<T>(
+    entry: Entry<T> | undefined,
+    load: () => Promise<T>,
+  ): Entry<T> {
+    const now = Date.now();
+    if (entry && now - entry.at < this.ttlMs) return entry;
+    const value = load();
+    const next = { at: now, value };
+    // A failed load is not kept.
+    value.catch(() => {
+      if (this.#accounts === (next as unknown)) this.#accounts = undefined;
+      if (this.#permissionSets === (next as unknown))
+        this.#permissionSets = undefined;
+      if (this.#settings === (next as unknown)) this.#settings = undefined;
+    });
+    return next;
+  }
+}
