@@ -1,7 +1,8 @@
 /*
  * JIT Access: indexes for the activity of one account (owners' and admins'
- * charts): sessions by activation time, requests by creation time and final
- * decisions by decision time, per account, so the window's queries read one
+ * charts): sessions by activation time and final decisions by decision time,
+ * per account (requests by creation time use the (account_id, created_at, id)
+ * index of the next migration, 20261126110000_list_indexes), so the window's queries read one
  * account's rows in the window instead of all its requests (and, for the
  * median time to approve, all approval steps).
  */
@@ -14,7 +15,6 @@
 exports.up = async function up(knex) {
   await knex.schema.alterTable('jit_requests', table => {
     table.index(['account_id', 'activated_at'], 'jit_requests_account_activated_idx');
-    table.index(['account_id', 'created_at'], 'jit_requests_account_created_idx');
     table.index(['account_id', 'decided_at'], 'jit_requests_account_decided_idx');
   });
 };
@@ -25,7 +25,6 @@ exports.up = async function up(knex) {
 exports.down = async function down(knex) {
   await knex.schema.alterTable('jit_requests', table => {
     table.dropIndex(['account_id', 'decided_at'], 'jit_requests_account_decided_idx');
-    table.dropIndex(['account_id', 'created_at'], 'jit_requests_account_created_idx');
     table.dropIndex(['account_id', 'activated_at'], 'jit_requests_account_activated_idx');
   });
 };
