@@ -100,5 +100,12 @@ export interface Config {
      * and provisioned, so access ends at once. Default false.
      */
     endLiveSessions?: boolean;
+    /**
+     * Largest request body the API accepts, in the notation of Express's
+     * body parser (`256kb`, `1mb`); a larger body is refused with 413 before
+     * it is read further. Default `256kb` (a custom policy is at most 10,240
+     * characters; the largest legitimate body is a few kilobytes).
+     */
+    requestBodyLimit?: string;
   };
 }

@@ -62,6 +62,7 @@ export const jitAccessPlugin = createBackendPlugin({
             service: jit.service,
             configService: jit.configService,
             auditor: deps.auditor,
+            requestBodyLimit: jit.jitConfig.requestBodyLimit,
           }),
         );
         deps.httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });

@@ -93,5 +93,5 @@ export type {
 export { formatRequestId, isRequestId } from './requestId';
 export { validatePolicy } from './policy/validatePolicy';
 export type { PolicyRule } from './policy/validatePolicy';
-export { JsonSyntaxError, parseJsonWithPositions, positionOf } from './policy/jsonWithPositions';
+export { JsonSyntaxError, MAX_JSON_DEPTH, parseJsonWithPositions, positionOf } from './policy/jsonWithPositions';
 export type { JsonNode } from './policy/jsonWithPositions';

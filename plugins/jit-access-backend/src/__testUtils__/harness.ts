@@ -171,6 +171,7 @@ export async function createHarness(
         service: jit.service,
         configService: jit.configService,
         auditor,
+        requestBodyLimit: jit.jitConfig.requestBodyLimit,
       }),
     )
     .use(mockErrorHandler());

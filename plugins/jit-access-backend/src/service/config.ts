@@ -21,6 +21,16 @@ export interface JitAccessConfig {
   expiryWarningMinutes: number;
   /** End live console/CLI sessions of custom permission sets when access ends. */
   endLiveSessions: boolean;
+  /** Largest request body the API accepts (`jitAccess.requestBodyLimit`). */
+  requestBodyLimit: string;
+}
+
+function bodyLimitOf(value: string | undefined): string {
+  if (value === undefined) return '256kb';
+  if (!/^\d+(\.\d+)?\s*(b|kb|mb)?$/i.test(value.trim())) {
+    throw new Error(`jitAccess.requestBodyLimit must be a size such as 256kb or 1mb, found '${value}'`);
+  }
+  return value.trim();
 }
 
 function minutesOf(config: Config | undefined, key: string, fallback: number) {
@@ -58,6 +68,7 @@ export function readJitAccessConfig(root: Config): JitAccessConfig {
     },
     expiryWarningMinutes: minutesOf(c, 'expiryWarning', 10),
     endLiveSessions: c?.getOptionalBoolean('endLiveSessions') ?? false,
+    requestBodyLimit: bodyLimitOf(c?.getOptionalString('requestBodyLimit')),
     lifecycleFrequencyMs: c?.has('lifecycleFrequency')
       ? durationToMilliseconds(
           readDurationFromConfig(c, { key: 'lifecycleFrequency' }),

@@ -12,7 +12,7 @@ import {
   UserInfoService,
 } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import { validatePolicy, type AccessRequest } from '@jit-access/plugin-jit-access-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
@@ -108,6 +108,11 @@ const settingsSchema = z
 
 const permissionSetUpdateSchema = z.object({ requiresTwoLevels: z.boolean() }).strict();
 
+/** An error with an HTTP status Backstage's error handler passes on. */
+function httpError(statusCode: number, name: string, message: string): Error {
+  return Object.assign(new Error(message), { name, statusCode });
+}
+
 /** Parses with zod; a failure is a 400 that names each field. */
 function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
   const result = schema.safeParse(value ?? {});
@@ -128,8 +133,11 @@ export async function createRouter(options: {
   service: JitAccessService;
   configService: ConfigService;
   auditor?: AuditorService;
+  /** `jitAccess.requestBodyLimit`; default 256kb. */
+  requestBodyLimit?: string;
 }): Promise<express.Router> {
   const { httpAuth, userInfo, service, configService, auditor } = options;
+  const bodyLimit = options.requestBodyLimit ?? '256kb';
 
   /**
    * Every mutation is an audit event of Backstage's auditor service (besides
@@ -154,7 +162,37 @@ export async function createRouter(options: {
     }
   }
   const router = Router();
-  router.use(express.json({ limit: '256kb' }));
+  // A body is JSON or nothing; anything else is refused before it is read.
+  router.use((req, _res, next) => {
+    if (req.is('application/json') === false) {
+      next(httpError(415, 'UnsupportedMediaTypeError', `The request body must be JSON (Content-Type: application/json), not ${req.get('content-type') ?? 'unspecified'}`));
+      return;
+    }
+    next();
+  });
+  router.use(express.json({ limit: bodyLimit }));
+  // The body parser's own errors, said clearly (and never its stack).
+  router.use(((err, _req, _res, next) => {
+    switch (err?.type) {
+      case 'entity.parse.failed':
+        next(new InputError(`The request body is not valid JSON: ${err.message}`));
+        return;
+      case 'entity.too.large':
+        next(httpError(413, 'PayloadTooLargeError', `The request body is larger than ${bodyLimit}, the limit (jitAccess.requestBodyLimit)`));
+        return;
+      case 'charset.unsupported':
+      case 'encoding.unsupported':
+        next(httpError(415, 'UnsupportedMediaTypeError', `The request body's ${err.type.split('.')[0]} is not supported: ${err.message}`));
+        return;
+      default:
+        // e.g. a Content-Encoding: gzip body that is not gzip
+        if (typeof err?.status === 'number' && err.status >= 400 && err.status < 500) {
+          next(httpError(err.status, 'InputError', `The request body could not be read: ${err.message}`));
+          return;
+        }
+        next(err);
+    }
+  }) as express.ErrorRequestHandler);
 
   async function caller(req: Request): Promise<Caller> {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
@@ -309,6 +347,11 @@ export async function createRouter(options: {
 
   router.get('/config/roles', async (req, res) => {
     res.json(await configService.roles(await caller(req)));
+  });
+
+  // An unknown endpoint, or a path parameter that matches no route, says so.
+  router.use((req, _res, next) => {
+    next(new NotFoundError(`No such JIT Access endpoint: ${req.method} ${req.path.slice(0, 200)}`));
   });
 
   return router;

@@ -21,9 +21,17 @@ export class JsonSyntaxError extends Error {
   }
 }
 
+/**
+ * How deep objects and arrays may nest. IAM policies nest four or five
+ * levels; the limit keeps a hostile text from exhausting the stack.
+ * @public
+ */
+export const MAX_JSON_DEPTH = 64;
+
 /** Parses JSON text; throws {@link JsonSyntaxError} with the offset of the problem. @public */
 export function parseJsonWithPositions(text: string): JsonNode {
   let i = 0;
+  let depth = 0;
   const fail = (msg: string, at = i): never => {
     throw new JsonSyntaxError(msg, at);
   };
@@ -36,8 +44,13 @@ export function parseJsonWithPositions(text: string): JsonNode {
     ws();
     const c = text[i];
     const start = i;
-    if (c === '{') return object();
-    if (c === '[') return array();
+    if (c === '{' || c === '[') {
+      depth++;
+      if (depth > MAX_JSON_DEPTH) fail(`Objects and arrays nest deeper than ${MAX_JSON_DEPTH} levels`);
+      const node = c === '{' ? object() : array();
+      depth--;
+      return node;
+    }
     if (c === '"') return { type: 'string', offset: start, value: string() };
     if (c === '-' || (c >= '0' && c <= '9')) return number();
     for (const [word, node] of [

@@ -29,6 +29,20 @@ describe('validatePolicy', () => {
     ]);
   });
 
+  it('deep nesting is refused at the level that breaks the limit, not with a stack overflow', () => {
+    for (const open of ['[', '{"a":']) {
+      const close = open === '[' ? ']' : '}';
+      const text = `${open.repeat(100_000)}1${close.repeat(100_000)}`;
+      const r = validatePolicy(text);
+      expect(r.valid).toBe(false);
+      expect(r.errors.filter(e => e.rule === 'invalid-json')).toEqual([
+        expect.objectContaining({ line: 1, column: open.length * 64 + 1, message: 'Invalid JSON: Objects and arrays nest deeper than 64 levels' }),
+      ]);
+    }
+    // 64 levels are still parsed (and then judged as a policy)
+    expect(validatePolicy(`${'['.repeat(64)}${']'.repeat(64)}`).errors[0].rule).toBe('not-an-object');
+  });
+
   it('syntax error: an unterminated string', () => {
     const r = validatePolicy('{"Version": "2012-10-17}');
     expect(r.errors[0]).toMatchObject({ rule: 'invalid-json', line: 1, column: 25 });
