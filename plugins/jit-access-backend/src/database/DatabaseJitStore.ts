@@ -789,11 +789,16 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
     const [createdAt, id] = JSON.parse(
       Buffer.from(cursor, 'base64url').toString('utf8'),
     );
-    if (typeof createdAt !== 'number' || typeof id !== 'string') {
+    if (
+      !Number.isSafeInteger(createdAt) ||
+      createdAt < 0 ||
+      typeof id !== 'string' ||
+      !/^JIT-[0-9A-Z]{6,16}$/.test(id)
+    ) {
       throw new Error('bad shape');
     }
     return { createdAt, id };
-  } catch (e) {
-    throw new InputError(`Invalid cursor '${cursor}'`, e);
+  } catch {
+    throw new InputError('cursor: is not a cursor returned by this API');
   }
 }

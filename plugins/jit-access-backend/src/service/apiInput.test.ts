@@ -96,6 +96,43 @@ describe.each(databases.eachSupportedId())('API input (%s)', id => {
     expect(await rows()).toBe(before);
   });
 
+  it('a NUL character in a string field is 400 naming the field, nothing written', async () => {
+    const before = await rows();
+    const res = await request(h.app)
+      .post('/requests')
+      .set('Authorization', alice)
+      .send({ ...(await validBody()), reason: 'needs\u0000access' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toBe('reason: must not contain NUL characters');
+    expect(await rows()).toBe(before);
+    const put = await h.as('carol').put('/config/permission-sets/arn%00x', { requiresTwoLevels: true });
+    expect(put.status).toBe(400);
+    expect(put.body.error.message).toBe('arn: must not contain NUL characters');
+  });
+
+  it('a forged or garbled pagination cursor is 400 naming the cursor', async () => {
+    const forged = [
+      Buffer.from(JSON.stringify([1.5, 'JIT-AAAAAA'])).toString('base64url'),
+      Buffer.from(JSON.stringify([1e300, 'JIT-AAAAAA'])).toString('base64url'),
+      Buffer.from(JSON.stringify([1, 'x\u0000'])).toString('base64url'),
+      '%%%garbled',
+    ];
+    for (const cursor of forged) {
+      const res = await h.as('alice').get(`/requests?view=mine&cursor=${encodeURIComponent(cursor)}`);
+      expect({ cursor, status: res.status, message: res.body.error?.message }).toEqual({
+        cursor,
+        status: 400,
+        message: 'cursor: is not a cursor returned by this API',
+      });
+    }
+  });
+
+  it('a path that is not valid percent-encoding is a 400 that says so', async () => {
+    const res = await request(h.app).get('/requests/%E0%A4%A').set('Authorization', alice);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/percent-encoding|decode/);
+  });
+
   it('an unknown endpoint, or an empty path parameter, is a 404 that says which', async () => {
     const res = await request(h.app).post('/requests/JIT-AAAAAA/extend').set('Authorization', alice).send({});
     expect(res.status).toBe(404);

@@ -239,6 +239,9 @@ describe.each(databases.eachSupportedId())('hostile input (%s)', id => {
           fc.base64String({ maxLength: 200 }),
           fc.json().map(j => Buffer.from(j).toString('base64url')),
           fc.tuple(hostileString, hostileString).map(t => Buffer.from(JSON.stringify(t)).toString('base64url')),
+          fc
+            .tuple(fc.oneof(fc.double(), fc.integer(), fc.constant(1e300)), fc.oneof(hostileString, fc.constant('JIT-AAAAAA')))
+            .map(t => Buffer.from(JSON.stringify(t)).toString('base64url')),
           fc.record({ t: hostileValue, id: hostileValue, createdAt: hostileValue }).map(o => Buffer.from(JSON.stringify(o)).toString('base64url')),
         ),
         fc.constantFrom('/requests', '/sessions'),

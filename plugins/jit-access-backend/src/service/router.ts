@@ -122,7 +122,26 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
       .join('; ');
     throw new InputError(message);
   }
+  const nul = findNul(result.data, []);
+  if (nul) throw new InputError(`${nul.join('.') || 'body'}: must not contain NUL characters`);
   return result.data;
+}
+
+/** The path of the first string holding a NUL character (PostgreSQL text cannot store one). */
+function findNul(value: unknown, path: Array<string | number>): Array<string | number> | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findNul(value[i], [...path, i]);
+      if (found) return found;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const found = findNul(v, [...path, k]);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 const idSchema = z.string().regex(/^JIT-[0-9A-Z]{6,16}$/, 'is not a request id');
@@ -326,6 +345,7 @@ export async function createRouter(options: {
   });
 
   router.put('/config/permission-sets/:arn', async (req, res) => {
+    parse(z.object({ arn: z.string().min(1).max(2048) }), req.params);
     const body = parse(permissionSetUpdateSchema, req.body);
     const c = await caller(req);
     res.json(
@@ -353,6 +373,10 @@ export async function createRouter(options: {
   router.use((req, _res, next) => {
     next(new NotFoundError(`No such JIT Access endpoint: ${req.method} ${req.path.slice(0, 200)}`));
   });
+  // A path parameter that is not valid percent-encoding.
+  router.use(((err, _req, _res, next) => {
+    next(err instanceof URIError ? new InputError(`The request path is not valid percent-encoding: ${err.message}`) : err);
+  }) as express.ErrorRequestHandler);
 
   return router;
 }

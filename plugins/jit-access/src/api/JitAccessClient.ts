@@ -28,7 +28,13 @@ export class JitAccessClient implements JitAccessApi {
       headers: body !== undefined ? { 'Content-Type': 'application/json' } : undefined,
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
-    if (!res.ok) throw await ResponseError.fromResponse(res);
+    if (!res.ok) {
+      // The backend says what is wrong; that, not "Request failed with 400", is what the user reads.
+      const error = await ResponseError.fromResponse(res);
+      const explanation = error.body?.error?.message;
+      if (explanation) error.message = explanation;
+      throw error;
+    }
     return (await res.json()) as T;
   }
 

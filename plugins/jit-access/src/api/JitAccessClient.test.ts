@@ -1,0 +1,27 @@
+import { JitAccessClient } from './JitAccessClient';
+
+describe('JitAccessClient', () => {
+  const discoveryApi = { getBaseUrl: async () => 'http://backend/api/jit-access' };
+  const respond = (status: number, body: unknown) =>
+    jest.fn(async (_url: RequestInfo | URL, _init?: RequestInit) =>
+      new Response(JSON.stringify(body), { status, statusText: 'Bad Request', headers: { 'Content-Type': 'application/json' } }),
+    );
+
+  it("rejects with the backend's explanation, not the HTTP status line", async () => {
+    const message = 'accountId: Nobody can approve requests for account orphan (333333333333): it has no owner in the catalog';
+    const fetch = respond(400, { error: { name: 'InputError', message }, response: { statusCode: 400 } });
+    const client = new JitAccessClient({ discoveryApi, fetchApi: { fetch } });
+    const body = { accountId: '333333333333', permissionSetArn: 'arn', durationMinutes: 60, reason: 'r' };
+    await expect(client.createRequest(body)).rejects.toMatchObject({ name: 'ResponseError', message, statusCode: 400 });
+    expect(fetch).toHaveBeenCalledWith('http://backend/api/jit-access/requests', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  });
+
+  it('keeps the status line when the body says nothing', async () => {
+    const client = new JitAccessClient({ discoveryApi, fetchApi: { fetch: respond(502, 'upstream down') } });
+    await expect(client.getMe()).rejects.toMatchObject({ statusCode: 502, message: expect.stringMatching(/502/) });
+  });
+});
