@@ -3,53 +3,24 @@
 // approves it on the sandbox entity page and sees it active. Screenshots of
 // every step go to e2e/output/ (gitignored).
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { launch, screenshots, signIn as signInWith } from '../browser.mjs';
 import { FRONTEND, api, waitFor } from '../lib.mjs';
 
-const OUT = join(process.cwd(), 'e2e', 'output');
-mkdirSync(OUT, { recursive: true });
-
+const shot = screenshots('browser');
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launch();
 });
 after(async () => {
   await browser?.close();
 });
-
-async function signIn(user) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(30_000);
-  await page.goto(FRONTEND);
-  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
-  await page.getByText('JIT Access').first().waitFor();
-  return { context, page };
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: join(OUT, `${name}.png`), fullPage: true });
-}
+const signIn = user => signInWith(browser, user);
 
 test('alice requests sandbox access; bob approves it on the entity page; it is active', async () => {
   const alice = await signIn('alice');
   const p = alice.page;
-  await shot(p, '01-alice-signed-in');
+  await shot(p, 'alice-signed-in');
   await p.goto(`${FRONTEND}/jit-access`);
   await p.getByLabel('Account').click();
   await p.getByRole('option', { name: /sandbox/ }).click();
@@ -58,19 +29,19 @@ test('alice requests sandbox access; bob approves it on the entity page; it is a
   await p.getByLabel('Duration (minutes)').fill('30');
   await p.getByLabel('Reason').fill('Investigate the nightly job failure');
   await p.getByTestId('effective-duration').waitFor();
-  await shot(p, '02-alice-request-form');
+  await shot(p, 'alice-request-form');
   await p.getByRole('button', { name: 'Submit request' }).click();
   await p.waitForURL(/\/jit-access\/requests\/JIT-/);
   const id = p.url().match(/(JIT-[0-9A-Z]+)/)[1];
   await p.getByText(/pending/i).first().waitFor();
-  await shot(p, '03-alice-request-pending');
+  await shot(p, 'alice-request-pending');
   await alice.context.close();
 
   const bob = await signIn('bob');
   const b = bob.page;
   await b.goto(`${FRONTEND}/catalog/default/resource/sandbox/jit-access`);
   await b.getByText(id).first().waitFor();
-  await shot(b, '04-bob-entity-page-pending');
+  await shot(b, 'bob-entity-page-pending');
   await b.getByRole('button', { name: /^Approve/ }).first().click();
   const dialog = b.getByRole('dialog');
   await dialog.getByRole('button', { name: /^Approve/ }).click();
@@ -81,7 +52,7 @@ test('alice requests sandbox access; bob approves it on the entity page; it is a
   });
   await b.goto(`${FRONTEND}/jit-access/requests/${id}`);
   await b.getByText(/active/i).first().waitFor();
-  await shot(b, '05-request-active');
+  await shot(b, 'request-active');
   const text = await b.locator('body').innerText();
   assert.match(text, /Bob Brown/);
   await bob.context.close();
@@ -100,7 +71,7 @@ test('the custom policy editor validates as you type; admins see accounts nobody
   await validation.getByText(/Line 3, column 28: Statement\[0\]: "Effect" must be "Allow" or "Deny"/).waitFor();
   await validation.getByText(/missing "Resource"/).waitFor();
   await p.getByTestId('effective-duration').waitFor();
-  await shot(p, '06-alice-custom-policy-validation');
+  await shot(p, 'alice-custom-policy-validation');
   assert.equal(await p.getByRole('button', { name: 'Submit request' }).isDisabled(), true);
   await alice.context.close();
 
@@ -108,6 +79,6 @@ test('the custom policy editor validates as you type; admins see accounts nobody
   const c = carol.page;
   await c.goto(`${FRONTEND}/jit-access/config`);
   await c.getByTestId('no-approver-flag').getByText(/Nobody can approve requests for: orphan/).waitFor();
-  await shot(c, '07-carol-config-page');
+  await shot(c, 'carol-config-page');
   await carol.context.close();
 });

@@ -60,8 +60,9 @@ export function ConfigPage() {
       )}
       <Grid item xs={12}>
         <InfoCard title="AWS accounts" subheader="Onboard accounts from the catalog, enable permission sets, manage owners">
+          {/* At narrow widths the table scrolls inside its card instead of squeezing its cells */}
           <Box overflow="auto">
-            <Table size="small">
+            <Table size="small" style={{ minWidth: 960 }}>
               <TableHead>
                 <TableRow>
                   <TableCell>Account</TableCell>
@@ -169,7 +170,7 @@ function AccountRow(props: {
           onChange={e => update(e.target.checked ? 'onboarded' : 'offboarded', { onboarded: e.target.checked })}
         />
       </TableCell>
-      <TableCell>
+      <TableCell style={{ minWidth: 200 }}>
         {props.permissionSets.map(p => (
           <FormControlLabel
             key={p.arn}

@@ -37,7 +37,7 @@ export function JitAccessPage() {
     <Page themeId="tool">
       <Header title="JIT Access" subtitle="Time-limited access to AWS accounts through IAM Identity Center">
         {me.value && <HeaderLabel label="Your role" value={roles ?? ''} />}
-        {me.value?.features.config && <HeaderLabel label="Admin" value={<Link to={configPath}>Config page</Link>} />}
+        {me.value?.features.config && <HeaderLabel label="Admin" value={<Link to={configPath} style={{ color: 'inherit', textDecoration: 'underline' }}>Config page</Link>} />}
       </Header>
       <Content>
         {me.loading && <Progress />}

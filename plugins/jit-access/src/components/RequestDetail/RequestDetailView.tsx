@@ -55,7 +55,8 @@ function eventLabel(type: string) {
 }
 
 function since(iso: string, now: number) {
-  return formatMinutes(Math.max(0, Math.round((now - Date.parse(iso)) / 60_000)));
+  const minutes = Math.round((now - Date.parse(iso)) / 60_000);
+  return minutes < 1 ? 'less than a minute' : formatMinutes(minutes);
 }
 
 /** Loads and shows one request; refreshes while it is moving. */

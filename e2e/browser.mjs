@@ -1,0 +1,56 @@
+// Browser plumbing shared by the browser tests: Debian's Chromium driven by
+// playwright-core (never a downloaded browser), demo sign-in, screenshots of
+// every step under e2e/output/<suite>/ (gitignored).
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { FRONTEND } from './lib.mjs';
+
+export const TIMEOUT = 30_000;
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** A fresh browser context signed in as a demo user, on the home page. */
+export async function signIn(browser, user, { width = 1280, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  await page.goto(FRONTEND);
+  await page.getByRole('button', { name: `Sign in as ${user}` }).click();
+  await page.getByText('JIT Access').first().waitFor();
+  return { context, page };
+}
+
+/** Screenshots numbered in the order taken, in e2e/output/<suite>/. */
+export function screenshots(suite) {
+  const dir = join(process.cwd(), 'e2e', 'output', suite);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  let n = 0;
+  return async (page, name) => {
+    n += 1;
+    await page.screenshot({ path: join(dir, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+}
+
+/** Whether the page is wider than its viewport (a horizontal scroll bar). */
+export async function horizontalOverflow(page) {
+  return page.evaluate(() => {
+    const el = document.scrollingElement ?? document.documentElement;
+    return { scrollWidth: el.scrollWidth, clientWidth: el.clientWidth };
+  });
+}
