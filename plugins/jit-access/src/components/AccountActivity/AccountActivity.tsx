@@ -121,7 +121,7 @@ function SessionsChart({ activity: a }: { activity: Activity }) {
             <Tooltip />
             <Legend />
             {sets.map((s, i) => (
-              <Bar key={s} dataKey={s} stackId="sessions" fill={COLORS[i % COLORS.length]} />
+              <Bar key={s} dataKey={s} stackId="sessions" fill={COLORS[i % COLORS.length]} isAnimationActive={false} />
             ))}
           </BarChart>
         </ResponsiveContainer>

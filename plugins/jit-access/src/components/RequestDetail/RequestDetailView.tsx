@@ -175,6 +175,8 @@ export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r
               {r.events.map(e => (
                 <ListItem key={e.id} disableGutters>
                   <ListItemText
+                    style={{ minWidth: 0 }}
+                    secondaryTypographyProps={{ style: { whiteSpace: 'normal', overflowWrap: 'anywhere' } }}
                     primary={eventLabel(e.type)}
                     secondary={`${new Date(e.at).toLocaleString()} · ${e.actor.replace(/^user:default\//, '')}${e.toStatus && e.toStatus !== e.fromStatus ? ` · now ${e.toStatus.replace('_', ' ')}` : ''}${e.comment ? ` · “${e.comment}”` : ''}`}
                   />
