@@ -569,6 +569,12 @@ async function main() {
     // The server is another process: replay its list queries through our own store.
     {
       const store = await DatabaseJitStore.forTest(probe);
+      /** Pages 1 and 2 by their cursors, then page 3: the query whose plan is shown. */
+      const thirdPage = async (filter: Parameters<typeof store.listRequests>[0]) => {
+        const p2 = await store.listRequests(filter);
+        const p3 = await store.listRequests({ ...filter, cursor: p2.nextCursor });
+        await store.listRequests({ ...filter, cursor: p3.nextCursor });
+      };
       // the same filters the service passes for the three list endpoints
       const owned = Array.from({ length: MAIN_TEAM_ACCOUNTS }, (_, i) =>
         accountIdOf(i),
@@ -612,36 +618,17 @@ async function main() {
           knex,
           probe,
           'history: all accounts (admin), ended states, page 3 (keyset cursor)',
-          async () => {
-            const filter = {
-              statuses: [
-                'expired' as const,
-                'revoked' as const,
-                'ended' as const,
-              ],
+          () =>
+            thirdPage({
+              statuses: ['expired', 'revoked', 'ended'],
               limit: 50,
-            };
-            const p2 = await store.listRequests(filter);
-            const p3 = await store.listRequests({
-              ...filter,
-              cursor: p2.nextCursor,
-            });
-            await store.listRequests({ ...filter, cursor: p3.nextCursor });
-          },
+            }),
         ),
         await explainCall(
           knex,
           probe,
           'history: one account, all states, page 3 (keyset cursor)',
-          async () => {
-            const filter = { accountIds: [accountIdOf(0)], limit: 50 };
-            const p2 = await store.listRequests(filter);
-            const p3 = await store.listRequests({
-              ...filter,
-              cursor: p2.nextCursor,
-            });
-            await store.listRequests({ ...filter, cursor: p3.nextCursor });
-          },
+          () => thirdPage({ accountIds: [accountIdOf(0)], limit: 50 }),
         ),
         await explainCall(
           knex,

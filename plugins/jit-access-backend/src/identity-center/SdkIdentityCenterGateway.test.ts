@@ -16,6 +16,7 @@ import {
   SdkIdentityCenterGateway,
   SdkIdentityCenterGatewayOptions,
 } from './SdkIdentityCenterGateway';
+import { seededRandom } from '../__testUtils__/engineProcesses';
 
 jest.setTimeout(60_000);
 
@@ -38,18 +39,6 @@ const GRANTS = ['111111111111', '222222222222', '333333333333'].flatMap(
       principalId,
     })),
 );
-
-/** mulberry32: a small deterministic PRNG for the emulator's fault injection. */
-function seededRandom(start: number): () => number {
-  let a = start >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('SdkIdentityCenterGateway against the Identity Center emulator', () => {
   let emulator: IdentityCenterEmulator;
