@@ -49,7 +49,7 @@ import { activityWindow, TOP_REQUESTERS, toAccountActivity } from './accountActi
 import { ConfigCache } from './ConfigCache';
 import { JitAuthorizer } from './JitAuthorizer';
 import type { JitNotifier } from './JitNotifier';
-import { Caller } from './types';
+import { Caller, ownsAccount } from './types';
 
 /** Who the caller is to a request: owner of its account, and what the permission policy allows. */
 interface ActorContext {
@@ -137,9 +137,8 @@ export class JitAccessService {
   async ownedAccountIds(caller: Caller, accounts?: StoredAccount[]): Promise<string[]> {
     const onboarded = (accounts ?? (await this.config.accounts())).filter(x => x.onboarded);
     const owners = await this.deps.directory.ownersByAccount(onboarded);
-    const claims = new Set(caller.ownershipEntityRefs);
     return onboarded
-      .filter(a => owners.get(a.accountId)!.some(o => claims.has(o)))
+      .filter(a => ownsAccount(caller, owners.get(a.accountId)!))
       .map(a => a.accountId);
   }
 
@@ -218,8 +217,7 @@ export class JitAccessService {
     const account = await store.getAccount(accountId);
     if (!account) throw new NotFoundError(`AWS account '${accountId}' is not known to JIT Access`);
     const owners = await directory.ownersOf(account);
-    const claims = new Set(caller.ownershipEntityRefs);
-    if (!owners.some(o => claims.has(o)) && !(await authorizer.isAllowed(caller, jitAccessConfigManagePermission))) {
+    if (!ownsAccount(caller, owners) && !(await authorizer.isAllowed(caller, jitAccessConfigManagePermission))) {
       const ownedBy = owners.length ? `its owners (${owners.join(', ')})` : 'its owners (it has none)';
       throw new NotAllowedError(
         `The activity of account ${account.name} (${accountId}) is shown to ${ownedBy} and to Admins and SSO Admins; you are neither`,
@@ -556,10 +554,9 @@ export class JitAccessService {
         jitAccessSessionRevokePermission,
       ]),
     ]);
-    const claims = new Set(caller.ownershipEntityRefs);
     return {
       owners,
-      isOwner: owners.some(o => claims.has(o)),
+      isOwner: ownsAccount(caller, owners),
       mayApprove: decisions.get(jitAccessRequestApprovePermission.name)!,
       isAdmin: decisions.get(jitAccessRequestApproveFinalPermission.name)!,
       mayRevoke: decisions.get(jitAccessSessionRevokePermission.name)!,
@@ -728,12 +725,11 @@ export class JitAccessService {
       ]),
       this.deps.directory.ownersByAccount(scope.accounts.filter(a => page.items.some(r => r.accountId === a.accountId))),
     ]);
-    const claims = new Set(caller.ownershipEntityRefs);
     const items: AccessRequest[] = [];
     for (const r of page.items) {
       const d = decisions.get(r.id)!;
       const ctx = {
-        isOwner: (owners.get(r.accountId) ?? []).some(o => claims.has(o)),
+        isOwner: ownsAccount(caller, owners.get(r.accountId) ?? []),
         mayApprove: d.get(jitAccessRequestApprovePermission.name)!,
         isAdmin: d.get(jitAccessRequestApproveFinalPermission.name)!,
       };

@@ -8,5 +8,10 @@ export interface Caller {
   credentials: BackstageCredentials<BackstageUserPrincipal>;
 }
 
+/** Whether the caller (the user or one of their groups) is among an account's owners. */
+export function ownsAccount(caller: Pick<Caller, 'ownershipEntityRefs'>, owners: string[]): boolean {
+  return owners.some(o => caller.ownershipEntityRefs.includes(o));
+}
+
 /** The actor recorded for transitions the engine makes on its own. */
 export const SYSTEM_ACTOR = 'system:jit-access';
