@@ -19,8 +19,6 @@ import { ConfigReader } from '@backstage/config';
 import { demoUserInfo, ENTITIES } from './demoCatalog';
 import {
   AuthorizeResult,
-  PermissionCriteria,
-  PermissionCondition,
   PolicyDecision,
 } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
@@ -36,23 +34,12 @@ import request from 'supertest';
 import { DatabaseJitStore } from '../database';
 import { SdkIdentityCenterGateway } from '../identity-center';
 import { JitAccessDefaultPolicy } from '../policy/JitAccessDefaultPolicy';
-import { JitRequestResource, jitRequestRules } from '../permissions/rules';
+import { isAllowedOnRequest, JitRequestResource } from '../permissions/rules';
 import { createJitAccess } from '../service/createJitAccess';
 import { createRouter } from '../service/router';
 import type { NotificationSendOptions } from '@backstage/plugin-notifications-node';
 
 export { demoUserInfo, ENTITIES, MEMBERSHIPS } from './demoCatalog';
-
-const rulesByName = new Map(Object.values(jitRequestRules).map(r => [r.name, r]));
-
-function evaluate(c: PermissionCriteria<PermissionCondition>, resource: JitRequestResource): boolean {
-  if ('anyOf' in c) return c.anyOf.some(x => evaluate(x, resource));
-  if ('allOf' in c) return c.allOf.every(x => evaluate(x, resource));
-  if ('not' in c) return !evaluate(c.not, resource);
-  const rule = rulesByName.get(c.rule);
-  if (!rule) throw new Error(`unknown rule ${c.rule}`);
-  return rule.apply(resource, c.params as any);
-}
 
 /**
  * `jitAccess` overrides config keys of the plugin (shallow merge);
@@ -68,10 +55,15 @@ export async function createHarness(
     identityCenterEndpoint?: string;
     now?: () => number;
     catalog?: { entities: Entity[]; userInfo: UserInfoService; service?: CatalogService };
+    /** Where the emulator draws its faults from (default Math.random): a seeded one makes a fault test repeatable. */
+    emulatorRandom?: () => number;
   } = {},
 ) {
   const userInfo = options.catalog?.userInfo ?? demoUserInfo;
-  const emulator: IdentityCenterEmulator = await startIdentityCenterEmulator({ timing: { assignmentDelayMs: 20 } });
+  const emulator: IdentityCenterEmulator = await startIdentityCenterEmulator({
+    timing: { assignmentDelayMs: 20 },
+    random: options.emulatorRandom,
+  });
   const seed = demoSeed();
   const config = new ConfigReader({
     jitAccess: {
@@ -115,12 +107,15 @@ export async function createHarness(
           const d: PolicyDecision = await policy.handle({ permission: r.permission } as any, { credentials: opts.credentials } as any);
           if (d.result !== AuthorizeResult.CONDITIONAL) return { result: d.result };
           const [resource] = await getResources([r.resourceRef]);
-          return { result: resource && evaluate(d.conditions, resource) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
+          return { result: isAllowedOnRequest(d, resource) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY };
         }),
       ) as any;
     },
-    async authorizeConditional() {
-      throw new Error('not used by the plugin');
+    // The policy's decision as it is, conditions included, as the permission backend returns it.
+    async authorizeConditional(queries: any[], opts: { credentials: BackstageCredentials }) {
+      return Promise.all(
+        queries.map(q => policy.handle({ permission: q.permission } as any, { credentials: opts.credentials } as any)),
+      ) as any;
     },
   };
   const sent: NotificationSendOptions[] = [];

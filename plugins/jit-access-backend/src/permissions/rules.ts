@@ -1,7 +1,10 @@
 import {
+  createConditionAuthorizer,
   createConditionExports,
   createPermissionResourceRef,
   createPermissionRule,
+  type PermissionRule,
+  type PermissionRuleset,
 } from '@backstage/plugin-permission-node';
 import {
   JIT_ACCESS_PLUGIN_ID,
@@ -69,3 +72,29 @@ const { conditions, createConditionalDecision } = createConditionExports({
 export const jitRequestConditions = conditions;
 /** @public */
 export const createJitRequestConditionalDecision = createConditionalDecision;
+
+const rulesByName = new Map<string, PermissionRule<JitRequestResource, JitRequestQuery, string>>(
+  Object.values(jitRequestRules).map(r => [r.name, r]),
+);
+
+/** The rules as the permissions registry hands them out, for applying conditions in memory. */
+const jitRequestRuleset: PermissionRuleset<JitRequestResource, JitRequestQuery, string> = {
+  getRuleByName(name: string) {
+    const rule = rulesByName.get(name);
+    if (!rule) {
+      throw new Error(`Permission rule '${name}' does not exist for resource type '${JIT_ACCESS_REQUEST_RESOURCE_TYPE}'`);
+    }
+    return rule;
+  },
+};
+
+/**
+ * Whether a policy decision allows the action on a request: ALLOW and DENY
+ * as they are, a conditional decision by applying its conditions to the
+ * request in memory, as the permission backend's apply-conditions call does
+ * (used where the plugin already holds the requests: a list page).
+ */
+export const isAllowedOnRequest: (
+  decision: Parameters<ReturnType<typeof createConditionAuthorizer>>[0],
+  resource: JitRequestResource | undefined,
+) => boolean = createConditionAuthorizer(jitRequestRuleset);

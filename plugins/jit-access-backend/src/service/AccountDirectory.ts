@@ -21,7 +21,9 @@ export interface Person {
   email?: string;
 }
 
-const CACHE_MS = 15_000;
+/** How long catalog reads are kept. */
+export const DIRECTORY_CACHE_MS = 15_000;
+const CACHE_MS = DIRECTORY_CACHE_MS;
 
 /**
  * Reads what JIT Access needs from the catalog: the entities of AWS accounts
@@ -83,7 +85,7 @@ export class AccountDirectory {
   }
 
   /** Owner refs of many accounts at once (one catalog lookup, not one per account), by account id. */
-  async ownersByAccount(accounts: StoredAccount[]): Promise<Map<string, string[]>> {
+  async ownersByAccount(accounts: readonly StoredAccount[]): Promise<Map<string, string[]>> {
     const entities = await this.accountEntities();
     return new Map(
       accounts.map(account => {

@@ -6,6 +6,13 @@ export const CONFIG_CACHE_MS = 5_000;
 
 type Entry<T> = { at: number; value: Promise<T> };
 
+/** The config as read at one time; shared, never to be modified. */
+export interface ConfigSnapshot {
+  readonly accounts: readonly StoredAccount[];
+  readonly permissionSets: readonly StoredPermissionSet[];
+  readonly settings: Readonly<JitSettings>;
+}
+
 /**
  * What admins configure (accounts with their owners and permission sets,
  * permission sets, settings), as the request paths read it: every list and
@@ -23,6 +30,7 @@ export class ConfigCache {
   }>;
   #permissionSets?: Entry<StoredPermissionSet[]>;
   #settings?: Entry<JitSettings>;
+  #snapshot?: ConfigSnapshot;
 
   constructor(
     private readonly store: JitStore,
@@ -40,17 +48,34 @@ export class ConfigCache {
   }
 
   async permissionSets(): Promise<StoredPermissionSet[]> {
-    this.#permissionSets = this.fresh(this.#permissionSets, () =>
-      this.store.listPermissionSets(),
-    );
-    return [...(await this.#permissionSets.value)];
+    return [...(await this.loadPermissionSets())];
   }
 
   async settings(): Promise<JitSettings> {
-    this.#settings = this.fresh(this.#settings, () =>
-      this.store.getSettings(this.settingsDefaults),
-    );
-    return { ...(await this.#settings.value) };
+    return { ...(await this.loadSettings()) };
+  }
+
+  /**
+   * Accounts, permission sets and settings as one read-only object that
+   * stays the same object (===) until one of them is read again from the
+   * store: a key for results derived from the config (the accounts list).
+   */
+  async snapshot(): Promise<ConfigSnapshot> {
+    const [accounts, permissionSets, settings] = await Promise.all([
+      this.loadAccounts(),
+      this.loadPermissionSets(),
+      this.loadSettings(),
+    ]);
+    const last = this.#snapshot;
+    if (
+      last?.accounts === accounts.list &&
+      last.permissionSets === permissionSets &&
+      last.settings === settings
+    ) {
+      return last;
+    }
+    this.#snapshot = { accounts: accounts.list, permissionSets, settings };
+    return this.#snapshot;
   }
 
   /** After a change to accounts, permission sets or settings. */
@@ -58,6 +83,20 @@ export class ConfigCache {
     this.#accounts = undefined;
     this.#permissionSets = undefined;
     this.#settings = undefined;
+  }
+
+  private loadPermissionSets() {
+    this.#permissionSets = this.fresh(this.#permissionSets, () =>
+      this.store.listPermissionSets(),
+    );
+    return this.#permissionSets.value;
+  }
+
+  private loadSettings() {
+    this.#settings = this.fresh(this.#settings, () =>
+      this.store.getSettings(this.settingsDefaults),
+    );
+    return this.#settings.value;
   }
 
   private loadAccounts() {

@@ -19,6 +19,7 @@ import {
   type RequestAction,
   type RequestActionName,
   type RequestDetail,
+  type RequestableAccount,
   type RequestStatus,
   checkBreakGlass,
   decideApproval,
@@ -44,12 +45,24 @@ import type {
   StoredPermissionSet,
   StoredRequest,
 } from '../database';
-import { AccountDirectory, Person, toApprover } from './AccountDirectory';
+import { AccountDirectory, DIRECTORY_CACHE_MS, Person, toApprover } from './AccountDirectory';
 import { activityWindow, TOP_REQUESTERS, toAccountActivity } from './accountActivity';
-import { ConfigCache } from './ConfigCache';
+import { ConfigCache, type ConfigSnapshot } from './ConfigCache';
 import { JitAuthorizer } from './JitAuthorizer';
 import type { JitNotifier } from './JitNotifier';
 import { Caller, ownsAccount } from './types';
+
+/** The accounts list as anyone may see it (see JitAccessService.accountList). */
+interface AccountList {
+  /** For callers without and with the config permission. */
+  responses: [AccountsResponse, AccountsResponse];
+  /** Accounts whose owners are one person, and who: that person has no approver there. */
+  soleApprover: Map<string, string>;
+  /** Owner refs of every account (catalog and assigned). */
+  owners: Map<string, string[]>;
+  /** Ids of the onboarded accounts, by name. */
+  onboarded: string[];
+}
 
 /** Who the caller is to a request: owner of its account, and what the permission policy allows. */
 interface ActorContext {
@@ -133,27 +146,20 @@ export class JitAccessService {
     };
   }
 
-  /** Onboarded accounts the caller owns (of `accounts`, when the caller has them loaded already). */
-  async ownedAccountIds(caller: Caller, accounts?: StoredAccount[]): Promise<string[]> {
-    const onboarded = (accounts ?? (await this.config.accounts())).filter(x => x.onboarded);
-    const owners = await this.deps.directory.ownersByAccount(onboarded);
-    return onboarded
-      .filter(a => ownsAccount(caller, owners.get(a.accountId)!))
-      .map(a => a.accountId);
+  /** Onboarded accounts the caller owns. */
+  async ownedAccountIds(caller: Caller): Promise<string[]> {
+    const { owners, onboarded } = await this.accountList();
+    return onboarded.filter(accountId => ownsAccount(caller, owners.get(accountId)!));
   }
 
   // ---------------------------------------------------------------- accounts
 
   async requestableAccounts(caller: Caller): Promise<AccountsResponse> {
-    const { directory, authorizer } = this.deps;
-    const [accounts, sets, settings, canManageConfig, canCreate] =
-      await Promise.all([
-        this.config.accounts(),
-        this.config.permissionSets(),
-        this.settings(),
-        authorizer.isAllowed(caller, jitAccessConfigManagePermission),
-        authorizer.isAllowed(caller, jitAccessRequestCreatePermission),
-      ]);
+    const { authorizer } = this.deps;
+    const [canManageConfig, canCreate] = await Promise.all([
+      authorizer.isAllowed(caller, jitAccessConfigManagePermission),
+      authorizer.isAllowed(caller, jitAccessRequestCreatePermission),
+    ]);
     if (!canCreate) {
       return {
         items: [],
@@ -161,37 +167,81 @@ export class JitAccessService {
         canManageConfig,
       };
     }
-    const summaries = new Map(sets.map(s => [s.arn, toSummary(s)]));
-    const onboarded = accounts.filter(a => a.onboarded);
-    const ownersOf = await directory.ownersByAccount(onboarded);
-    // Accounts share owners (a team owns many): resolve each owner set once.
-    const hasApproverOf = new Map<string, Promise<boolean>>();
-    const hasApprover = (owners: string[]) => {
-      const key = owners.join('\n');
-      if (!hasApproverOf.has(key)) {
-        hasApproverOf.set(
-          key,
-          directory.peopleOf(owners).then(people => people.some(p => p.entityRef !== caller.userEntityRef)),
-        );
-      }
-      return hasApproverOf.get(key)!;
+    const list = await this.accountList();
+    const shared = list.responses[canManageConfig ? 1 : 0];
+    // Who cannot approve their own request: for the only possible approver
+    // of an account, nobody is left to approve theirs.
+    const noApprover = new Set<string>();
+    for (const [accountId, ref] of list.soleApprover) {
+      if (ref === caller.userEntityRef) noApprover.add(accountId);
+    }
+    if (!noApprover.size) return shared;
+    return {
+      ...shared,
+      items: shared.items.map(a => (noApprover.has(a.accountId) ? { ...a, hasApprover: false } : a)),
     };
-    const items = [];
+  }
+
+  /**
+   * The accounts list as anyone sees it, built once for as long as the
+   * config and catalog reads it comes from are unchanged (ConfigCache: 5 s
+   * or a local config change; AccountDirectory: 15 s) rather than on every
+   * page load: with hundreds of accounts, building and serialising it was
+   * most of the cost of GET /accounts (docs/benchmarks.md). The responses
+   * are shared objects: never modify them.
+   */
+  private async accountList(): Promise<AccountList> {
+    const [snapshot, entities] = await Promise.all([this.config.snapshot(), this.deps.directory.accountEntities()]);
+    const last = this.#accountList;
+    if (
+      last?.snapshot === snapshot &&
+      last.entities === entities &&
+      Date.now() - last.at < DIRECTORY_CACHE_MS
+    ) {
+      return last.value;
+    }
+    const value = this.buildAccountList(snapshot);
+    const entry = { snapshot, entities, at: Date.now(), value };
+    this.#accountList = entry;
+    value.catch(() => {
+      if (this.#accountList === entry) this.#accountList = undefined;
+    });
+    return value;
+  }
+
+  #accountList?: { snapshot: ConfigSnapshot; entities: Map<string, unknown>; at: number; value: Promise<AccountList> };
+
+  private async buildAccountList({ accounts, permissionSets, settings }: ConfigSnapshot): Promise<AccountList> {
+    const { directory } = this.deps;
+    const summaries = new Map(permissionSets.map(s => [s.arn, toSummary(s)]));
+    const onboarded = accounts.filter(a => a.onboarded);
+    const ownersOf = await directory.ownersByAccount(accounts);
+    // Accounts share owners (a team owns many): resolve each owner set once.
+    const peopleOf = new Map<string, Promise<Person[]>>();
+    const people = (owners: string[]) => {
+      const key = owners.join('\n');
+      if (!peopleOf.has(key)) peopleOf.set(key, directory.peopleOf(owners));
+      return peopleOf.get(key)!;
+    };
+    const items: RequestableAccount[] = [];
+    const soleApprover = new Map<string, string>();
     for (const a of onboarded) {
-      const permissionSets = a.enabledPermissionSetArns
+      const sets = a.enabledPermissionSetArns
         .map(arn => summaries.get(arn))
         .filter((s): s is PermissionSetSummary => !!s);
-      if (!permissionSets.length && !a.customPolicyAllowed) continue;
+      if (!sets.length && !a.customPolicyAllowed) continue;
       const owners = ownersOf.get(a.accountId)!;
+      const approvers = await people(owners);
+      if (approvers.length === 1) soleApprover.set(a.accountId, approvers[0].entityRef);
       items.push({
         accountId: a.accountId,
         name: a.name,
         entityRef: a.entityRef,
-        permissionSets,
+        permissionSets: sets,
         customPolicyAllowed: a.customPolicyAllowed,
         customMaxDurationMinutes: settings.customMaxDurationMinutes,
         owners,
-        hasApprover: await hasApprover(owners),
+        hasApprover: approvers.length > 0,
         breakGlassAllowed: a.breakGlassAllowed,
       });
     }
@@ -204,7 +254,15 @@ export class JitAccessService {
         reason = `${onboarded.length} account(s) are onboarded, but none has a permission set enabled or custom policies allowed. An admin enables permission sets per account on the JIT Access config page.`;
       }
     }
-    return { items, reason, canManageConfig };
+    return {
+      responses: [
+        { items, reason, canManageConfig: false },
+        { items, reason, canManageConfig: true },
+      ],
+      soleApprover,
+      owners: ownersOf,
+      onboarded: onboarded.map(a => a.accountId),
+    };
   }
 
   /**
@@ -716,20 +774,21 @@ export class JitAccessService {
     });
     // One query for the page's steps and one permission call for its
     // decisions, not a round of each per request.
-    const ids = page.items.map(r => r.id);
-    const [steps, decisions, owners] = await Promise.all([
-      store.getStepsOf(ids),
-      this.deps.authorizer.forRequests(caller, ids, [
-        jitAccessRequestApprovePermission,
-        jitAccessRequestApproveFinalPermission,
-      ]),
-      this.deps.directory.ownersByAccount(scope.accounts.filter(a => page.items.some(r => r.accountId === a.accountId))),
+    const { owners } = await this.accountList();
+    const ownersOf = (r: StoredRequest) => owners.get(r.accountId) ?? [];
+    const [steps, decisions] = await Promise.all([
+      store.getStepsOf(page.items.map(r => r.id)),
+      this.deps.authorizer.forRequestList(
+        caller,
+        page.items.map(r => ({ id: r.id, requester: r.requester, accountId: r.accountId, accountOwners: ownersOf(r) })),
+        [jitAccessRequestApprovePermission, jitAccessRequestApproveFinalPermission],
+      ),
     ]);
     const items: AccessRequest[] = [];
     for (const r of page.items) {
       const d = decisions.get(r.id)!;
       const ctx = {
-        isOwner: ownsAccount(caller, owners.get(r.accountId) ?? []),
+        isOwner: ownsAccount(caller, ownersOf(r)),
         mayApprove: d.get(jitAccessRequestApprovePermission.name)!,
         isAdmin: d.get(jitAccessRequestApproveFinalPermission.name)!,
       };
@@ -742,21 +801,13 @@ export class JitAccessService {
   }
 
   /** Which accounts' requests an approver sees: all for admins and approvers. */
-  async approverScope(
-    caller: Caller,
-  ): Promise<
-    | ({ accounts: StoredAccount[] } & ({ all: true } | { all: false; accountIds: string[] }))
-    | undefined
-  > {
-    const [feature, accounts] = await Promise.all([
-      this.deps.authorizer.isAllowed(caller, jitAccessApproverFeaturesPermission),
-      this.config.accounts(),
-    ]);
-    if (feature) return { all: true, accounts };
-    const owned = await this.ownedAccountIds(caller, accounts);
-    if (owned.length) return { all: false, accountIds: owned, accounts };
+  async approverScope(caller: Caller): Promise<{ all: true } | { all: false; accountIds: string[] } | undefined> {
+    if (await this.deps.authorizer.isAllowed(caller, jitAccessApproverFeaturesPermission)) return { all: true };
+    const owned = await this.ownedAccountIds(caller);
+    if (owned.length) return { all: false, accountIds: owned };
     return undefined;
   }
+
 
   async listSessions(
     caller: Caller,

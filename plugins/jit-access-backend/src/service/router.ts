@@ -19,6 +19,7 @@ import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ConfigService } from './ConfigService';
 import { JitAccessService } from './JitAccessService';
+import { sendSharedJson } from './sharedJson';
 import { Caller } from './types';
 
 const STATUSES = [
@@ -233,7 +234,7 @@ export async function createRouter(options: {
   });
 
   router.get('/accounts', async (req, res) => {
-    res.json(await service.requestableAccounts(await caller(req)));
+    sendSharedJson(req, res, await service.requestableAccounts(await caller(req)));
   });
 
   router.get('/accounts/:accountId/activity', async (req, res) => {
