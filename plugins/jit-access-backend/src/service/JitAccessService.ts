@@ -50,6 +50,7 @@ import { activityWindow, TOP_REQUESTERS, toAccountActivity } from './accountActi
 import { ConfigCache, type ConfigSnapshot } from './ConfigCache';
 import { JitAuthorizer } from './JitAuthorizer';
 import type { JitNotifier } from './JitNotifier';
+import type { JitRequestResource } from '../permissions/rules';
 import { Caller, ownsAccount } from './types';
 
 /** The accounts list as anyone may see it (see JitAccessService.accountList). */
@@ -503,7 +504,7 @@ export class JitAccessService {
     const request = await this.deps.store.getRequest(id);
     if (!request) throw new NotFoundError(`Request '${id}' not found`);
     if (request.requester === caller.userEntityRef) return request;
-    const d = await this.deps.authorizer.forRequest(caller, id, [
+    const d = await this.deps.authorizer.forRequest(caller, await this.asResource(request), [
       jitAccessRequestReadPermission,
     ]);
     if (!d.get(jitAccessRequestReadPermission.name)) {
@@ -602,15 +603,12 @@ export class JitAccessService {
   }
 
   private async actorContext(caller: Caller, request: StoredRequest): Promise<ActorContext> {
-    const [owners, decisions] = await Promise.all([
-      this.config
-        .account(request.accountId)
-        .then(account => (account ? this.deps.directory.ownersOf(account) : [])),
-      this.deps.authorizer.forRequest(caller, request.id, [
-        jitAccessRequestApprovePermission,
-        jitAccessRequestApproveFinalPermission,
-        jitAccessSessionRevokePermission,
-      ]),
+    const resource = await this.asResource(request);
+    const owners = resource.accountOwners;
+    const decisions = await this.deps.authorizer.forRequest(caller, resource, [
+      jitAccessRequestApprovePermission,
+      jitAccessRequestApproveFinalPermission,
+      jitAccessSessionRevokePermission,
     ]);
     return {
       owners,
@@ -798,6 +796,12 @@ export class JitAccessService {
       if (verdict.allowed) items.push(toPublic(r));
     }
     return { items, nextCursor: page.nextCursor };
+  }
+
+  /** A request as permission rules see it (what the plugin's getResources gives the permission backend). */
+  private async asResource(r: StoredRequest): Promise<JitRequestResource> {
+    const { owners } = await this.accountList();
+    return { id: r.id, requester: r.requester, accountId: r.accountId, accountOwners: owners.get(r.accountId) ?? [] };
   }
 
   /** Which accounts' requests an approver sees: all for admins and approvers. */

@@ -44,24 +44,22 @@ export class JitAuthorizer {
     return d.result === AuthorizeResult.ALLOW;
   }
 
-  /** Decisions for several resource permissions on one request, in one call. */
+  /**
+   * Decisions for several resource permissions on one request the caller
+   * already loaded, by permission name (see forRequestList).
+   */
   async forRequest<T extends ResourcePermission>(
     caller: Caller,
-    requestId: string,
+    request: JitRequestResource,
     permissions: T[],
   ): Promise<Map<string, boolean>> {
-    const decisions = await this.permissions.authorize(
-      permissions.map(permission => ({ permission, resourceRef: requestId })),
-      { credentials: caller.credentials },
-    );
-    return new Map(
-      permissions.map((p, i) => [p.name, decisions[i].result === AuthorizeResult.ALLOW]),
-    );
+    return (await this.forRequestList(caller, [request], permissions)).get(request.id)!;
   }
 
   /**
-   * Decisions for several resource permissions on the requests of a list
-   * page, with one policy query per permission instead of one per request:
+   * Decisions for several resource permissions on requests the plugin
+   * holds (a list page, the request being acted on), with one policy query
+   * per permission instead of one per request and permission:
    * the policy's conditional decisions are applied to the requests in memory
    * (the list already holds them) instead of the permission backend calling
    * back for each. By request id, then permission name.

@@ -131,4 +131,13 @@ describe.each(databases.eachSupportedId())('authorization matrix (%s)', id => {
     expect(await reasons('erin')).toEqual({ approve: 'Step 2 needs an Admin or SSO Admin; the owner step is already approved.' });
     expect(await reasons('dave')).toEqual({ approve: 'allowed' });
   });
+
+  it("getResources gives the permission backend each request with its account's owners, undefined for unknown ids", async () => {
+    const reqId = await newRequest('standard');
+    expect(await h.jit.getResources([reqId, 'JIT-NOPE', reqId])).toEqual([
+      { id: reqId, requester: 'user:default/alice', accountId: '111111111111', accountOwners: ['group:default/team-alpha'] },
+      undefined,
+      { id: reqId, requester: 'user:default/alice', accountId: '111111111111', accountOwners: ['group:default/team-alpha'] },
+    ]);
+  });
 });
