@@ -23,7 +23,7 @@ import autocannon from 'autocannon';
 import { demoSeed } from '@jit-access/identity-center-emulator';
 import { mockCredentials } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseJitStore } from '../src/database';
 import {
@@ -308,6 +308,8 @@ interface Round {
   errors: number;
   /** The same percentiles measured inside the server (see apiBenchServer.ts). */
   server?: { p50: number; p95: number; p99: number };
+  /** CPU time per response (ms): the server, PostgreSQL's processes, the load generator. */
+  cpu?: CpuPerResponse;
 }
 
 interface EndpointResult {
@@ -320,6 +322,46 @@ interface EndpointResult {
   rps: number;
   errors: number;
   server: { p50: number; p95: number; p99: number };
+  cpu: CpuPerResponse;
+}
+
+interface CpuPerResponse {
+  server: number;
+  postgres: number;
+  loadGenerator: number;
+}
+
+/**
+ * CPU seconds (user + system) used so far by the server process, by every
+ * `postgres` process on this machine and by this process (the load
+ * generator), from /proc: where a round's two cores went. NaN off Linux.
+ */
+function cpuSeconds(serverPid: number): CpuPerResponse {
+  const TICKS = 100; // USER_HZ (getconf CLK_TCK)
+  const ofPid = (pid: string) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / TICKS; // utime + stime
+  };
+  const own = process.cpuUsage();
+  try {
+    let postgres = 0;
+    for (const pid of readdirSync('/proc').filter(d => /^\d+$/.test(d))) {
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres')
+          postgres += ofPid(pid);
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return {
+      server: ofPid(String(serverPid)),
+      postgres,
+      loadGenerator: (own.user + own.system) / 1e6,
+    };
+  } catch {
+    return { server: NaN, postgres: NaN, loadGenerator: NaN };
+  }
 }
 
 type Req = {
@@ -360,6 +402,8 @@ async function cannon(
           headers: {
             authorization: authHeader(r.user),
             ...(r.body ? { 'content-type': 'application/json' } : {}),
+            // As a browser asks; not where the benchmark reads the body (capture).
+            ...(capture ? {} : { 'accept-encoding': 'gzip, deflate, br' }),
           },
           body: r.body ? JSON.stringify(r.body) : undefined,
         } as any;
@@ -412,6 +456,11 @@ function summarise(
     p99: median(rounds.map(r => r.p99)),
     rps: median(rounds.map(r => r.rps)),
     errors: rounds.reduce((n, r) => n + r.errors, 0),
+    cpu: {
+      server: median(rounds.map(r => r.cpu?.server ?? NaN)),
+      postgres: median(rounds.map(r => r.cpu?.postgres ?? NaN)),
+      loadGenerator: median(rounds.map(r => r.cpu?.loadGenerator ?? NaN)),
+    },
     server: {
       p50: median(rounds.map(r => r.server?.p50 ?? NaN)),
       p95: median(rounds.map(r => r.server?.p95 ?? NaN)),
@@ -481,8 +530,16 @@ async function main() {
   const started = new Date().toISOString();
 
   const admin = knexFactory({ client: 'pg', connection: pgUrl });
-  await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.raw(`CREATE DATABASE ${DATABASE}`);
+  // JIT_BENCH_KEEP=1: keep the loaded database after the run and reuse it
+  // next time (for iterating on one endpoint; rows the POST rounds add stay).
+  const keep = Boolean(process.env.JIT_BENCH_KEEP);
+  const exists = keep
+    ? (await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [DATABASE])).rows.length > 0
+    : false;
+  if (!exists) {
+    await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await admin.raw(`CREATE DATABASE ${DATABASE}`);
+  }
   const url = new URL(pgUrl);
   url.pathname = `/${DATABASE}`;
   const dbConfig: Knex.Config = { client: 'pg', connection: url.toString() };
@@ -491,9 +548,13 @@ async function main() {
   try {
     await DatabaseJitStore.forTest(knex); // the plugin's migrations
     const now = Date.now();
-    console.error(`loading ${n} requests...`);
     const t0 = Date.now();
-    await bulkLoad(knex, n, now);
+    if (exists) {
+      console.error(`reusing the loaded ${DATABASE} (JIT_BENCH_KEEP)`);
+    } else {
+      console.error(`loading ${n} requests...`);
+      await bulkLoad(knex, n, now);
+    }
     const loadSeconds = (Date.now() - t0) / 1000;
     const counts = Object.fromEntries(
       await Promise.all(
@@ -521,6 +582,7 @@ async function main() {
         : {}),
     });
     const port = Number((await server.readyLine).split(' ')[1]);
+    const serverPid = server.process.pid!;
     const base = `http://127.0.0.1:${port}`;
     const get = async (path: string, user: string) => {
       const res = await fetch(`${base}${path}`, {
@@ -677,7 +739,16 @@ async function main() {
           `running: ${endpoint}, round ${r + 1}/${roundsPerEndpoint}...`,
         );
         await fetch(`${base}/_bench/timings?reset=counts`); // reset
+        const cpuBefore = cpuSeconds(serverPid);
         const round = await cannon(base, opts, makeSteps(), capture);
+        const cpuAfter = cpuSeconds(serverPid);
+        const perResponse = (k: keyof CpuPerResponse) =>
+          ((cpuAfter[k] - cpuBefore[k]) * 1000) / round.requests;
+        round.cpu = {
+          server: perResponse('server'),
+          postgres: perResponse('postgres'),
+          loadGenerator: perResponse('loadGenerator'),
+        };
         const inside = (
           (await (await fetch(`${base}/_bench/timings`)).json()) as number[]
         ).sort((a, b) => a - b);
@@ -695,7 +766,11 @@ async function main() {
           0,
         )} req/s, ${s.errors} errors; in the server p50 ${
           s.server.p50
-        } ms, p95 ${s.server.p95} ms, p99 ${s.server.p99} ms`,
+        } ms, p95 ${s.server.p95} ms, p99 ${s.server.p99} ms; CPU per response: server ${s.cpu.server.toFixed(
+          2,
+        )} ms, PostgreSQL ${s.cpu.postgres.toFixed(
+          2,
+        )} ms, load generator ${s.cpu.loadGenerator.toFixed(2)} ms`,
       );
       return rounds;
     };
@@ -748,7 +823,17 @@ async function main() {
     });
 
     // Approve: pending requests of team-main's accounts made beforehand (in SQL), approved by their owner.
-    let nextPendingId = 10_000_000;
+    // (after the ids of earlier runs on a kept database)
+    let nextPendingId =
+      10_000_000 +
+      Number(
+        (
+          await knex('jit_requests')
+            .where('id', '>=', requestIdOf(10_000_000))
+            .andWhere('id', 'like', 'JIT-B%')
+            .count({ c: '*' })
+        )[0].c,
+      );
     let pendingIds: string[] = [];
     await run(
       'POST /requests/:id/approve',
@@ -857,6 +942,19 @@ async function main() {
           )} / ${f(r.server.p99)} ms |`,
       ),
       '',
+      'Where the two cores went, CPU time per response (median of the rounds; the load generator, the server and PostgreSQL share the machine):',
+      '',
+      '| endpoint | server | PostgreSQL | load generator | cores busy at that rate |',
+      '| --- | --: | --: | --: | --: |',
+      ...results.map(r => {
+        const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} ms` : '-');
+        const busy =
+          ((r.cpu.server + r.cpu.postgres + r.cpu.loadGenerator) * r.rps) / 1000;
+        return `| ${r.endpoint} | ${ms(r.cpu.server)} | ${ms(r.cpu.postgres)} | ${ms(
+          r.cpu.loadGenerator,
+        )} | ${Number.isFinite(busy) ? busy.toFixed(2) : '-'} |`;
+      }),
+      '',
       `Create + approve: ${pairsPerSecond.toFixed(0)} pairs/s (${f(
         pairRow.rps,
       )} HTTP calls/s).`,
@@ -899,7 +997,7 @@ async function main() {
     if (process.env.JIT_BENCH_COUNT_QUERIES)
       console.error(server?.stderr().split('\n').slice(-3).join('\n'));
     await knex.destroy();
-    await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    if (!keep) await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     await admin.destroy();
   }
 }

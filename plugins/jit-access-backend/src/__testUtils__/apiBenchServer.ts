@@ -5,10 +5,14 @@
  * permission policy and Identity Center gateway against the emulator), with
  * the benchmark's catalog (benchCatalog.ts), on the benchmark's database.
  * No scheduler ticks; an approval provisions at once, as in the backend.
+ * Backstage's compression middleware is in front, as in a real backend
+ * (JIT_BENCH_IDENTITY=1 leaves it out).
  *
  * Configured by the JSON in JIT_API_BENCH_SERVER; prints "ready <port>".
  */
 /* eslint-disable no-console */
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
+import { mockServices } from '@backstage/backend-test-utils';
 import express from 'express';
 import knexFactory, { Knex } from 'knex';
 import { once } from 'node:events';
@@ -66,6 +70,16 @@ async function main() {
       );
       next();
     })
+    // What Backstage's root HTTP router puts in front of every plugin:
+    // responses are gzipped for clients that accept it (browsers do).
+    .use(
+      process.env.JIT_BENCH_IDENTITY
+        ? (_req, _res, next) => next()
+        : MiddlewareFactory.create({
+            config: mockServices.rootConfig(),
+            logger: mockServices.rootLogger({ level: 'error' }),
+          }).compression(),
+    )
     .use(h.app);
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
