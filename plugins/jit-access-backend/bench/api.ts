@@ -15,7 +15,7 @@
  *   3. EXPLAIN (ANALYZE, BUFFERS) of the SQL that one call of each list
  *      endpoint runs goes to docs/benchmarks/api-explain.txt.
  *
- * Options: --duration S (10), --connections N (50), --rounds N (3),
+ * Options: --duration S (10), --connections N (50), --rounds N (3), --replicas N (1),
  * --out FILE (docs/benchmarks/api.json).
  */
 /* eslint-disable no-console */
@@ -336,7 +336,7 @@ interface CpuPerResponse {
  * `postgres` process on this machine and by this process (the load
  * generator), from /proc: where a round's two cores went. NaN off Linux.
  */
-function cpuSeconds(serverPid: number): CpuPerResponse {
+function cpuSeconds(serverPids: number[]): CpuPerResponse {
   const TICKS = 100; // USER_HZ (getconf CLK_TCK)
   const ofPid = (pid: string) => {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -355,7 +355,7 @@ function cpuSeconds(serverPid: number): CpuPerResponse {
       }
     }
     return {
-      server: ofPid(String(serverPid)),
+      server: serverPids.reduce((sum, pid) => sum + ofPid(String(pid)), 0),
       postgres,
       loadGenerator: (own.user + own.system) / 1e6,
     };
@@ -375,7 +375,7 @@ const authHeader = (user: string) => mockCredentials.user.header(user);
 
 /** One autocannon run; latencies of every 2xx/4xx/5xx response recorded by us (autocannon has no p95). */
 async function cannon(
-  url: string,
+  urls: string[],
   options: { connections: number; duration: number },
   steps: Array<(ctx: Record<string, unknown>) => Req | undefined>,
   capture?: (
@@ -387,9 +387,10 @@ async function cannon(
   const latencies: number[] = [];
   let errors = 0;
   let sequences = 0;
-  const base = new URL(url).pathname.replace(/\/$/, '');
+  const base = new URL(urls[0]).pathname.replace(/\/$/, '');
   const options_ = {
-    url,
+    // Several servers (--replicas): autocannon spreads the connections over them.
+    url: (urls.length === 1 ? urls[0] : urls) as string,
     connections: options.connections,
     duration: options.duration,
     requests: steps.map((step, i) => ({
@@ -409,7 +410,12 @@ async function cannon(
         } as any;
       },
       onResponse: (status: number, body: string, context: any) => {
-        if (status >= 300) errors++;
+        if (status >= 300) {
+          errors++;
+          // what went wrong, the first few times (gzipped bodies unreadable)
+          if (errors <= 3)
+            console.error(`  error: ${status} ${String(body).slice(0, 300)}`);
+        }
         else if (i === steps.length - 1) sequences++;
         capture?.(status, body, context);
       },
@@ -544,7 +550,9 @@ async function main() {
   url.pathname = `/${DATABASE}`;
   const dbConfig: Knex.Config = { client: 'pg', connection: url.toString() };
   const knex = knexFactory({ ...dbConfig, pool: { min: 0, max: 4 } });
-  let server: ReturnType<typeof startTsProcess> | undefined;
+  /** --replicas N: N server processes on the one database, the load spread over them. */
+  const replicas = Number(arg('replicas', '1'));
+  const servers: Array<ReturnType<typeof startTsProcess>> = [];
   try {
     await DatabaseJitStore.forTest(knex); // the plugin's migrations
     const now = Date.now();
@@ -572,18 +580,27 @@ async function main() {
     );
 
     const config: ApiBenchServerConfig = { db: dbConfig };
-    server = startTsProcess('apiBenchServer.ts', {
-      JIT_API_BENCH_SERVER: JSON.stringify(config),
-      // JIT_BENCH_PROFILE=<dir>: a CPU profile of the server, written when it stops.
-      ...(process.env.JIT_BENCH_PROFILE
-        ? {
-            NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.JIT_BENCH_PROFILE}`,
-          }
-        : {}),
-    });
-    const port = Number((await server.readyLine).split(' ')[1]);
-    const serverPid = server.process.pid!;
-    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < replicas; i++) {
+      servers.push(
+        startTsProcess('apiBenchServer.ts', {
+          JIT_API_BENCH_SERVER: JSON.stringify(config),
+          // JIT_BENCH_PROFILE=<dir>: a CPU profile of the server, written when it stops.
+          ...(process.env.JIT_BENCH_PROFILE
+            ? {
+                NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.JIT_BENCH_PROFILE}`,
+              }
+            : {}),
+        }),
+      );
+    }
+    const bases = await Promise.all(
+      servers.map(
+        async x =>
+          `http://127.0.0.1:${Number((await x.readyLine).split(' ')[1])}`,
+      ),
+    );
+    const serverPids = servers.map(x => x.process.pid!);
+    const base = bases[0];
     const get = async (path: string, user: string) => {
       const res = await fetch(`${base}${path}`, {
         headers: { authorization: authHeader(user) },
@@ -731,17 +748,17 @@ async function main() {
       if (only.length && !only.some(o => endpoint.includes(o))) return rounds;
       if (!prepare) {
         // Warm-up, not counted: JIT compilation, pools, caches.
-        await cannon(base, { connections, duration: 2 }, makeSteps(), capture);
+        await cannon(bases, { connections, duration: 2 }, makeSteps(), capture);
       }
       for (let r = 0; r < roundsPerEndpoint; r++) {
         await prepare?.();
         console.error(
           `running: ${endpoint}, round ${r + 1}/${roundsPerEndpoint}...`,
         );
-        await fetch(`${base}/_bench/timings?reset=counts`); // reset
-        const cpuBefore = cpuSeconds(serverPid);
-        const round = await cannon(base, opts, makeSteps(), capture);
-        const cpuAfter = cpuSeconds(serverPid);
+        await Promise.all(bases.map(b => fetch(`${b}/_bench/timings?reset=counts`))); // reset
+        const cpuBefore = cpuSeconds(serverPids);
+        const round = await cannon(bases, opts, makeSteps(), capture);
+        const cpuAfter = cpuSeconds(serverPids);
         const perResponse = (k: keyof CpuPerResponse) =>
           ((cpuAfter[k] - cpuBefore[k]) * 1000) / round.requests;
         round.cpu = {
@@ -750,8 +767,15 @@ async function main() {
           loadGenerator: perResponse('loadGenerator'),
         };
         const inside = (
-          (await (await fetch(`${base}/_bench/timings`)).json()) as number[]
-        ).sort((a, b) => a - b);
+          await Promise.all(
+            bases.map(
+              async b =>
+                (await (await fetch(`${b}/_bench/timings`)).json()) as number[],
+            ),
+          )
+        )
+          .flat()
+          .sort((a, b) => a - b);
         round.server = {
           p50: percentile(inside, 50),
           p95: percentile(inside, 95),
@@ -929,7 +953,7 @@ async function main() {
         )} steps, ${counts.jit_request_events.toLocaleString(
           'en-US',
         )} events), ` +
-        `${BENCH_ACCOUNTS} accounts, ${BENCH_USERS} users; autocannon ${connections} connections × ${duration} s, median of ${roundsPerEndpoint} rounds; PostgreSQL`,
+        `${BENCH_ACCOUNTS} accounts, ${BENCH_USERS} users; autocannon ${connections} connections × ${duration} s, median of ${roundsPerEndpoint} rounds; ${replicas} server process${replicas > 1 ? 'es' : ''}; PostgreSQL`,
       '',
       '| endpoint | as | p50 | p95 | p99 | req/s | errors | in server p50 / p95 / p99 |',
       '| --- | --- | --: | --: | --: | --: | --: | --: |',
@@ -977,6 +1001,7 @@ async function main() {
           counts,
           byStatus,
           connections,
+          replicas,
           durationSeconds: duration,
           results,
           pairsPerSecond,
@@ -993,9 +1018,10 @@ async function main() {
     );
     console.error(`written: ${out}, .md and -explain.txt`);
   } finally {
-    await server?.stop();
+    await Promise.all(servers.map(x => x.stop()));
     if (process.env.JIT_BENCH_COUNT_QUERIES)
-      console.error(server?.stderr().split('\n').slice(-3).join('\n'));
+      for (const x of servers)
+        console.error(x.stderr().split('\n').slice(-3).join('\n'));
     await knex.destroy();
     if (!keep) await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     await admin.destroy();

@@ -92,7 +92,8 @@ const jitRequestRuleset: PermissionRuleset<JitRequestResource, JitRequestQuery, 
  * Whether a policy decision allows the action on a request: ALLOW and DENY
  * as they are, a conditional decision by applying its conditions to the
  * request in memory, as the permission backend's apply-conditions call does
- * (used where the plugin already holds the requests: a list page).
+ * (used where the plugin already holds the requests: a list page, the
+ * request being acted on).
  */
 export const isAllowedOnRequest: (
   decision: Parameters<ReturnType<typeof createConditionAuthorizer>>[0],
