@@ -19,13 +19,14 @@ const GZIP_THRESHOLD = 1024;
  * catalog reads change): it is serialised, hashed for its ETag and, for
  * clients that accept it, gzipped once per object instead of once per call.
  * Backstage's compression middleware leaves a body that is already encoded
- * alone. A browser revalidating with If-None-Match gets a 304.
+ * alone. A browser revalidating with If-None-Match gets a 304. The ETag is
+ * weak: the gzipped and the plain body are the same JSON, not the same bytes.
  */
 export function sendSharedJson(req: Request, res: Response, value: object): void {
   let e = encoded.get(value);
   if (!e) {
     const body = Buffer.from(JSON.stringify(value));
-    e = { body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` };
+    e = { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
     encoded.set(value, e);
   }
   res.type('application/json');
