@@ -378,7 +378,26 @@ describe.each(databases.eachSupportedId())(
       expect(await store.closeReview({ requestId: 'JIT-NOTBG1', closedBy: 'user:default/bob', comment: 'x', now: 1 })).toBe(false);
     });
 
-    async function appendOnlyChecks() {
+    /**
+     * The message a refused statement fails with. Not `rejects.toThrow`: on
+     * SQLite the error is a better-sqlite3 SqliteError whose class comes from
+     * the first test file that loaded better-sqlite3 in this jest worker (the
+     * native addon keeps the error constructor it was given first, for the
+     * whole process), so in any later file it is neither an `Error` of this
+     * file's realm nor tagged as one, and jest reports "did not throw". That
+     * was the append-only flake of sessions 3 and 4 (reproduced by running
+     * ConfigCache.test.ts before this file in one worker).
+     */
+    async function refusal(statement: PromiseLike<unknown>): Promise<string> {
+      try {
+        await statement;
+      } catch (e) {
+        return String((e as { message?: unknown }).message ?? e);
+      }
+      return 'the statement went through';
+    }
+
+    it('keeps the event table append-only: the database refuses to change, delete or truncate events', async () => {
       const { knex, store } = await createStore();
       await store.createRequest(newRequest('JIT-EVENTS', 1_700_000_000_000));
       await store.appendEvent('JIT-EVENTS', { actor: 'user:default/carol', type: 'reconciled', comment: 'kept' }, 1_700_000_000_001);
@@ -387,28 +406,10 @@ describe.each(databases.eachSupportedId())(
       const migrations = (await knex('knex_migrations').select('name')).map(m => m.name);
       expect(migrations).toContain('20261125140000_append_only_events.js');
       expect(await eventTriggers(knex)).toHaveLength(2);
-      await expect(knex('jit_request_events').update({ comment: 'rewritten' })).rejects.toThrow(/append-only/);
-      await expect(knex('jit_request_events').where({ type: 'reconciled' }).delete()).rejects.toThrow(/append-only/);
-      await expect(knex('jit_request_events').truncate()).rejects.toThrow(/append-only/);
+      expect(await refusal(knex('jit_request_events').update({ comment: 'rewritten' }))).toMatch(/append-only/);
+      expect(await refusal(knex('jit_request_events').where({ type: 'reconciled' }).delete())).toMatch(/append-only/);
+      expect(await refusal(knex('jit_request_events').truncate())).toMatch(/append-only/);
       expect(await knex('jit_request_events').orderBy('id')).toEqual(before);
-    }
-
-    it('keeps the event table append-only: the database refuses to change, delete or truncate events', async () => {
-      // On SQLite this flaked about once in three CI runs: an UPDATE went
-      // through although both triggers were listed; the cause is not found
-      // yet. Up to 3 fresh databases there, each failure logged for whoever
-      // looks next; PostgreSQL gets one try.
-      const attempts = id === 'SQLITE_3' ? 3 : 1;
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await appendOnlyChecks();
-          return;
-        } catch (e) {
-          if (attempt >= attempts) throw e;
-          // eslint-disable-next-line no-console
-          console.warn(`append-only checks on ${id}, attempt ${attempt} failed:`, e);
-        }
-      }
     });
   },
 );
