@@ -23,6 +23,7 @@ import {
   DbPermissionSetRow,
   DbRequestRow,
   DbStepRow,
+  REQUEST_ID_PATTERN,
   TABLE_ACCOUNTS,
   TABLE_ACCOUNT_PERMISSION_SETS,
   TABLE_EVENTS,
@@ -793,7 +794,7 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
       !Number.isSafeInteger(createdAt) ||
       createdAt < 0 ||
       typeof id !== 'string' ||
-      !/^JIT-[0-9A-Z]{6,16}$/.test(id)
+      !REQUEST_ID_PATTERN.test(id)
     ) {
       throw new Error('bad shape');
     }

@@ -57,8 +57,8 @@ import { Caller, ownsAccount } from './types';
 interface AccountList {
   /** For callers without and with the config permission. */
   responses: [AccountsResponse, AccountsResponse];
-  /** Accounts whose owners are one person, and who: that person has no approver there. */
-  soleApprover: Map<string, string>;
+  /** By person: the accounts whose owners are that one person (nobody else can approve their requests there). */
+  soleApproverOf: Map<string, Set<string>>;
   /** Owner refs of every account (catalog and assigned). */
   owners: Map<string, string[]>;
   /** Ids of the onboarded accounts, by name. */
@@ -172,11 +172,8 @@ export class JitAccessService {
     const shared = list.responses[canManageConfig ? 1 : 0];
     // Who cannot approve their own request: for the only possible approver
     // of an account, nobody is left to approve theirs.
-    const noApprover = new Set<string>();
-    for (const [accountId, ref] of list.soleApprover) {
-      if (ref === caller.userEntityRef) noApprover.add(accountId);
-    }
-    if (!noApprover.size) return shared;
+    const noApprover = list.soleApproverOf.get(caller.userEntityRef);
+    if (!noApprover) return shared;
     return {
       ...shared,
       items: shared.items.map(a => (noApprover.has(a.accountId) ? { ...a, hasApprover: false } : a)),
@@ -225,7 +222,7 @@ export class JitAccessService {
       return peopleOf.get(key)!;
     };
     const items: RequestableAccount[] = [];
-    const soleApprover = new Map<string, string>();
+    const soleApproverOf = new Map<string, Set<string>>();
     for (const a of onboarded) {
       const sets = a.enabledPermissionSetArns
         .map(arn => summaries.get(arn))
@@ -233,7 +230,10 @@ export class JitAccessService {
       if (!sets.length && !a.customPolicyAllowed) continue;
       const owners = ownersOf.get(a.accountId)!;
       const approvers = await people(owners);
-      if (approvers.length === 1) soleApprover.set(a.accountId, approvers[0].entityRef);
+      if (approvers.length === 1) {
+        const ref = approvers[0].entityRef;
+        soleApproverOf.set(ref, (soleApproverOf.get(ref) ?? new Set()).add(a.accountId));
+      }
       items.push({
         accountId: a.accountId,
         name: a.name,
@@ -260,7 +260,7 @@ export class JitAccessService {
         { items, reason, canManageConfig: false },
         { items, reason, canManageConfig: true },
       ],
-      soleApprover,
+      soleApproverOf,
       owners: ownersOf,
       onboarded: onboarded.map(a => a.accountId),
     };
@@ -772,21 +772,19 @@ export class JitAccessService {
     });
     // One query for the page's steps and one permission call for its
     // decisions, not a round of each per request.
-    const { owners } = await this.accountList();
-    const ownersOf = (r: StoredRequest) => owners.get(r.accountId) ?? [];
+    const resources = await this.asResources(page.items);
     const [steps, decisions] = await Promise.all([
       store.getStepsOf(page.items.map(r => r.id)),
-      this.deps.authorizer.forRequestList(
-        caller,
-        page.items.map(r => ({ id: r.id, requester: r.requester, accountId: r.accountId, accountOwners: ownersOf(r) })),
-        [jitAccessRequestApprovePermission, jitAccessRequestApproveFinalPermission],
-      ),
+      this.deps.authorizer.forRequestList(caller, resources, [
+        jitAccessRequestApprovePermission,
+        jitAccessRequestApproveFinalPermission,
+      ]),
     ]);
     const items: AccessRequest[] = [];
-    for (const r of page.items) {
+    for (const [i, r] of page.items.entries()) {
       const d = decisions.get(r.id)!;
       const ctx = {
-        isOwner: ownsAccount(caller, ownersOf(r)),
+        isOwner: ownsAccount(caller, resources[i].accountOwners),
         mayApprove: d.get(jitAccessRequestApprovePermission.name)!,
         isAdmin: d.get(jitAccessRequestApproveFinalPermission.name)!,
       };
@@ -798,10 +796,30 @@ export class JitAccessService {
     return { items, nextCursor: page.nextCursor };
   }
 
-  /** A request as permission rules see it (what the plugin's getResources gives the permission backend). */
-  private async asResource(r: StoredRequest): Promise<JitRequestResource> {
+  /** Requests as permission rules see them, with their accounts' owners. */
+  private async asResources(requests: StoredRequest[]): Promise<JitRequestResource[]> {
     const { owners } = await this.accountList();
-    return { id: r.id, requester: r.requester, accountId: r.accountId, accountOwners: owners.get(r.accountId) ?? [] };
+    return requests.map(r => ({
+      id: r.id,
+      requester: r.requester,
+      accountId: r.accountId,
+      accountOwners: owners.get(r.accountId) ?? [],
+    }));
+  }
+
+  private async asResource(r: StoredRequest): Promise<JitRequestResource> {
+    return (await this.asResources([r]))[0];
+  }
+
+  /**
+   * What the permission backend's apply-conditions call gets for a batch of
+   * request ids (the plugin's `getResources`): loaded in one query, in the
+   * order asked, undefined for an unknown id.
+   */
+  async permissionResources(ids: string[]): Promise<Array<JitRequestResource | undefined>> {
+    const loaded = await this.deps.store.getRequests([...new Set(ids)]);
+    const byId = new Map((await this.asResources(loaded)).map(r => [r.id, r]));
+    return ids.map(id => byId.get(id));
   }
 
   /** Which accounts' requests an approver sees: all for admins and approvers. */
@@ -811,7 +829,6 @@ export class JitAccessService {
     if (owned.length) return { all: false, accountIds: owned };
     return undefined;
   }
-
 
   async listSessions(
     caller: Caller,

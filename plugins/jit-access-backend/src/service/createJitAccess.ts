@@ -8,7 +8,6 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { randomUUID } from 'node:crypto';
 import type { JitStore } from '../database';
 import { IdentityCenterGateway, SdkIdentityCenterGateway } from '../identity-center';
-import type { JitRequestResource } from '../permissions/rules';
 import { AccountDirectory } from './AccountDirectory';
 import { readJitAccessConfig } from './config';
 import { ConfigCache } from './ConfigCache';
@@ -88,36 +87,8 @@ export function createJitAccess(options: {
     onChange: () => configCache.invalidate(),
   });
 
-  /**
-   * What permission rules see of requests (for conditional decisions): the
-   * permission framework asks for a batch of ids; they are loaded in one
-   * query, and each account once.
-   */
-  const getResources = async (ids: string[]): Promise<Array<JitRequestResource | undefined>> => {
-    const requests = new Map((await store.getRequests([...new Set(ids)])).map(r => [r.id, r]));
-    const owners = new Map<string, Promise<string[]>>();
-    const ownersOf = (accountId: string) => {
-      if (!owners.has(accountId)) {
-        owners.set(
-          accountId,
-          configCache.account(accountId).then(account => (account ? directory.ownersOf(account) : [])),
-        );
-      }
-      return owners.get(accountId)!;
-    };
-    return Promise.all(
-      ids.map(async id => {
-        const r = requests.get(id);
-        if (!r) return undefined;
-        return {
-          id: r.id,
-          requester: r.requester,
-          accountId: r.accountId,
-          accountOwners: await ownersOf(r.accountId),
-        };
-      }),
-    );
-  };
+  /** What permission rules see of requests, for the permission backend's conditional decisions. */
+  const getResources = (ids: string[]) => service.permissionResources(ids);
 
   const reconciler = new Reconciler({ store, gateway, logger: logger.child({ component: 'reconciler' }) });
 

@@ -17,6 +17,7 @@ import { validatePolicy, type AccessRequest } from '@jit-access/plugin-jit-acces
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { REQUEST_ID_PATTERN } from '../database';
 import { ConfigService } from './ConfigService';
 import { JitAccessService } from './JitAccessService';
 import { sendSharedJson } from './sharedJson';
@@ -36,7 +37,7 @@ const createRequestSchema = z
     reason: z.string().trim().min(1, 'is required').max(2000),
     ticket: z.string().trim().max(200).optional(),
     startAt: z.string().datetime({ offset: true }).optional(),
-    extendsRequestId: z.string().regex(/^JIT-[0-9A-Z]{6,16}$/, 'is not a request id').optional(),
+    extendsRequestId: z.string().regex(REQUEST_ID_PATTERN, 'is not a request id').optional(),
     /** Self-approved emergency access; the service checks the account and the reason. */
     breakGlass: z.boolean().optional(),
   })
@@ -145,7 +146,7 @@ function findNul(value: unknown, path: Array<string | number>): Array<string | n
   return undefined;
 }
 
-const idSchema = z.string().regex(/^JIT-[0-9A-Z]{6,16}$/, 'is not a request id');
+const idSchema = z.string().regex(REQUEST_ID_PATTERN, 'is not a request id');
 
 export async function createRouter(options: {
   httpAuth: HttpAuthService;
