@@ -19,6 +19,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import {
   benchCatalogService,
+  benchEmulatorSeed,
   benchEntities,
   benchUserInfo,
 } from './benchCatalog';
@@ -41,6 +42,7 @@ async function main() {
       userInfo: benchUserInfo,
       service: benchCatalogService(entities),
     },
+    emulatorSeed: benchEmulatorSeed(),
   });
   // SQL statements sent, by their first words (JIT_BENCH_COUNT_QUERIES=1), printed on exit.
   const counts = new Map<string, number>();

@@ -15,6 +15,7 @@ import {
 } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { demoSeed, type EmulatorSeed } from '@jit-access/identity-center-emulator';
 
 export const BENCH_ACCOUNTS = 300;
 export const BENCH_USERS = 5000;
@@ -105,6 +106,27 @@ export function benchEntities(): Entity[] {
     ],
   }));
   return [...users, ...groups, ...accounts];
+}
+
+/**
+ * The Identity Center behind the benchmark: the demo's instance and
+ * permission sets, with an Identity Store user for every catalog user (by
+ * email, as the gateway resolves them) and the 300 accounts, so that an
+ * approval is provisioned for real.
+ */
+export function benchEmulatorSeed(): EmulatorSeed {
+  const seed = demoSeed();
+  const names = ['admin', ...Array.from({ length: BENCH_USERS }, (_, i) => userRefOf(i + 1).split('/')[1])];
+  return {
+    ...seed,
+    users: names.map((name, i) => ({
+      userId: `9067a1b2c3-b000-4000-8000-${String(i).padStart(12, '0')}`,
+      userName: `${name}@example.com`,
+      displayName: name,
+      emails: [`${name}@example.com`],
+    })),
+    accounts: [...seed.accounts, ...Array.from({ length: BENCH_ACCOUNTS }, (_, i) => accountIdOf(i))],
+  };
 }
 
 /** Backstage's user info for the bench users: themselves and their groups. */

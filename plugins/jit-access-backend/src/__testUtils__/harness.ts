@@ -25,6 +25,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import {
   demoSeed,
+  EmulatorSeed,
   IdentityCenterEmulator,
   startIdentityCenterEmulator,
 } from '@jit-access/identity-center-emulator';
@@ -57,14 +58,17 @@ export async function createHarness(
     catalog?: { entities: Entity[]; userInfo: UserInfoService; service?: CatalogService };
     /** Where the emulator draws its faults from (default Math.random): a seeded one makes a fault test repeatable. */
     emulatorRandom?: () => number;
+    /** The emulator's users, accounts and permission sets (default: the demo's). */
+    emulatorSeed?: EmulatorSeed;
   } = {},
 ) {
   const userInfo = options.catalog?.userInfo ?? demoUserInfo;
   const emulator: IdentityCenterEmulator = await startIdentityCenterEmulator({
     timing: { assignmentDelayMs: 20 },
     random: options.emulatorRandom,
+    seed: options.emulatorSeed,
   });
-  const seed = demoSeed();
+  const seed = options.emulatorSeed ?? demoSeed();
   const config = new ConfigReader({
     jitAccess: {
       identityCenter: {

@@ -73,6 +73,8 @@ export interface RequestListFilter {
   limit: number;
   /** Opaque keyset cursor from a previous page. */
   cursor?: string;
+  /** Also return the page's approval steps (in the same query where the database allows). */
+  withSteps?: boolean;
 }
 
 /** Fields a transition may set besides the status. */
@@ -117,6 +119,19 @@ export interface Transition {
   now: number;
 }
 
+/** A request with its approval steps (by step) and its events (oldest first). */
+export interface LoadedRequest {
+  request: StoredRequest;
+  steps: ApprovalStep[];
+  events: RequestEvent[];
+}
+
+/** What a transition left: the request as it is now, and the event it appended. */
+export interface TransitionResult {
+  request: StoredRequest;
+  event: RequestEvent;
+}
+
 /** Raw counts behind an account's activity (`JitStore.accountActivity`). */
 export interface AccountActivityCounts {
   /** Sessions activated since `from`, per UTC day (epoch day number) and permission set (null: custom). */
@@ -148,8 +163,11 @@ export interface JitStore {
   putSettings(settings: JitSettings): Promise<void>;
 
   // requests
-  createRequest(input: NewRequest): Promise<void>;
+  /** Stores a new request with its steps and events; returns them as stored. */
+  createRequest(input: NewRequest): Promise<LoadedRequest>;
   getRequest(id: string): Promise<StoredRequest | undefined>;
+  /** A request with its steps and events, in one round trip where the database allows. */
+  loadRequest(id: string): Promise<LoadedRequest | undefined>;
   /** Several requests in one query (a page's, a permission check's); missing ids are left out. */
   getRequests(ids: string[]): Promise<StoredRequest[]>;
   getSteps(id: string): Promise<ApprovalStep[]>;
@@ -158,9 +176,12 @@ export interface JitStore {
   getEvents(id: string): Promise<RequestEvent[]>;
   listRequests(
     filter: RequestListFilter,
-  ): Promise<{ items: StoredRequest[]; nextCursor?: string }>;
-  /** Applies a guarded transition; false when the request moved on. */
-  transition(t: Transition): Promise<boolean>;
+  ): Promise<{ items: StoredRequest[]; nextCursor?: string; steps?: Map<string, ApprovalStep[]> }>;
+  /**
+   * Applies a guarded transition with its step changes and event, atomically;
+   * undefined when the request moved on (nothing is written then).
+   */
+  transition(t: Transition): Promise<TransitionResult | undefined>;
   /** Updates bookkeeping without a status change, guarded by status. */
   patchRequest(id: string, status: RequestStatus, patch: RequestPatch): Promise<boolean>;
 
@@ -191,8 +212,8 @@ export interface JitStore {
     limit: number,
     pendingCreatedBefore?: number,
   ): Promise<StoredRequest[]>;
-  /** Takes a lease on a request; false when another worker holds it. */
-  acquireLease(id: string, owner: string, now: number, leaseMs: number): Promise<boolean>;
+  /** Takes a lease on a request and returns it as it is; undefined when another worker holds it. */
+  acquireLease(id: string, owner: string, now: number, leaseMs: number): Promise<StoredRequest | undefined>;
   releaseLease(id: string, owner: string): Promise<void>;
   /** Extends a lease this worker holds; false when it was lost. */
   renewLease(id: string, owner: string, now: number, leaseMs: number): Promise<boolean>;

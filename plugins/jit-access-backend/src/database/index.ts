@@ -1,3 +1,3 @@
-export { DatabaseJitStore } from './DatabaseJitStore';
+export { DatabaseJitStore, stepsAfter } from './DatabaseJitStore';
 export { REQUEST_ID_PATTERN } from './tables';
 export type * from './JitStore';

@@ -39,11 +39,15 @@ import {
   validatePolicy,
 } from '@jit-access/plugin-jit-access-common';
 import { randomBytes } from 'node:crypto';
-import type {
-  JitStore,
-  StoredAccount,
-  StoredPermissionSet,
-  StoredRequest,
+import {
+  stepsAfter,
+  type JitStore,
+  type LoadedRequest,
+  type StoredAccount,
+  type StoredPermissionSet,
+  type StoredRequest,
+  type Transition,
+  type TransitionResult,
 } from '../database';
 import { AccountDirectory, DIRECTORY_CACHE_MS, Person, toApprover } from './AccountDirectory';
 import { activityWindow, TOP_REQUESTERS, toAccountActivity } from './accountActivity';
@@ -456,16 +460,15 @@ export class JitAccessService {
       status: i === 0 ? 'pending' : 'waiting',
     }));
     if (breakGlass) {
-      await this.createBreakGlass(caller, request, steps, now);
-    } else {
-      await store.createRequest({ request, steps, actor: caller.userEntityRef });
-      this.deps.notifier?.notify(request.id, 'created');
-      this.deps.logger.info(
-        `Request ${request.id} by ${request.requester} for ${request.accountId} (${request.permissionSetName ?? 'custom policy'})`,
-      );
+      return this.detail(caller, await this.createBreakGlass(caller, request, steps, now));
     }
-    // The requester sees their own request: no need to check again.
-    return this.detail(caller, request, { reload: true });
+    const created = await store.createRequest({ request, steps, actor: caller.userEntityRef });
+    this.deps.notifier?.notify(request.id, 'created', created);
+    this.deps.logger.info(
+      `Request ${request.id} by ${request.requester} for ${request.accountId} (${request.permissionSetName ?? 'custom policy'})`,
+    );
+    // The requester sees their own request, as stored: no need to check or read it again.
+    return this.detail(caller, created);
   }
 
   /**
@@ -478,8 +481,8 @@ export class JitAccessService {
     request: StoredRequest,
     steps: ApprovalStep[],
     now: number,
-  ) {
-    await this.deps.store.createRequest({
+  ): Promise<LoadedRequest> {
+    const created = await this.deps.store.createRequest({
       request,
       steps,
       actor: caller.userEntityRef,
@@ -497,47 +500,55 @@ export class JitAccessService {
       `Break-glass request ${request.id} by ${request.requester} for ${request.accountId} (${request.permissionSetName}): ${request.reason}`,
     );
     this.deps.triggerWork(request.id);
+    return created;
   }
 
-  /** Loads a request the caller may see; 404 otherwise. */
-  private async visibleRequest(caller: Caller, id: string): Promise<StoredRequest> {
-    const request = await this.deps.store.getRequest(id);
-    if (!request) throw new NotFoundError(`Request '${id}' not found`);
-    if (request.requester === caller.userEntityRef) return request;
+  /** Loads a request the caller may see, with its steps and events; 404 otherwise. */
+  private async visibleRequest(caller: Caller, id: string): Promise<LoadedRequest> {
+    const loaded = await this.deps.store.loadRequest(id);
+    if (!loaded) throw new NotFoundError(`Request '${id}' not found`);
+    const { request } = loaded;
+    if (request.requester === caller.userEntityRef) return loaded;
     const d = await this.deps.authorizer.forRequest(caller, await this.asResource(request), [
       jitAccessRequestReadPermission,
     ]);
     if (!d.get(jitAccessRequestReadPermission.name)) {
       throw new NotFoundError(`Request '${id}' not found`);
     }
-    return request;
+    return loaded;
   }
 
   async getRequest(caller: Caller, id: string): Promise<RequestDetail> {
     return this.detail(caller, await this.visibleRequest(caller, id));
   }
 
+  /** What a request is after `result`, a transition of `before` with `t`'s step changes. */
+  private static after(before: LoadedRequest, t: Transition, result: TransitionResult): LoadedRequest {
+    return {
+      request: result.request,
+      steps: stepsAfter(before.steps, t),
+      events: [...before.events, result.event],
+    };
+  }
+
   /**
-   * The detail of a request the caller may see. After a decision, `context`
-   * reuses what the decision established (ownership and permissions do not
-   * change with the request's state); `reload` re-reads the request first.
+   * The detail of a request the caller may see, from the request, steps and
+   * events in hand (loaded, or as a write left them). After a decision,
+   * `given` is the context the decision established (ownership and
+   * permissions do not change with the request's state).
    */
   private async detail(
     caller: Caller,
-    loaded: StoredRequest,
-    options: { context?: ActorContext; reload?: boolean } = {},
+    { request, steps, events }: LoadedRequest,
+    given?: ActorContext,
   ): Promise<RequestDetail> {
-    const id = loaded.id;
-    const [request, steps, events, context] = await Promise.all([
-      options.reload ? this.deps.store.getRequest(id).then(r => r ?? loaded) : loaded,
-      this.deps.store.getSteps(id),
-      this.deps.store.getEvents(id),
-      options.context ?? this.actorContext(caller, loaded),
-    ]);
-    const names = await this.namesOf([
-      request.requester,
-      ...steps.map(s => s.decidedBy).filter((x): x is string => !!x),
-      ...(request.review?.closedBy ? [request.review.closedBy] : []),
+    const [context, names] = await Promise.all([
+      given ?? this.actorContext(caller, request),
+      this.namesOf([
+        request.requester,
+        ...steps.map(s => s.decidedBy).filter((x): x is string => !!x),
+        ...(request.review?.closedBy ? [request.review.closedBy] : []),
+      ]),
     ]);
     const review = request.review && {
       ...request.review,
@@ -769,16 +780,15 @@ export class JitAccessService {
       excludeRequester: caller.userEntityRef,
       cursor: q.cursor,
       limit: q.limit,
+      withSteps: true,
     });
-    // One query for the page's steps and one permission call for its
-    // decisions, not a round of each per request.
+    // The page's steps come with it, and one permission call decides for
+    // the whole page, not a round of each per request.
     const resources = await this.asResources(page.items);
-    const [steps, decisions] = await Promise.all([
-      store.getStepsOf(page.items.map(r => r.id)),
-      this.deps.authorizer.forRequestList(caller, resources, [
-        jitAccessRequestApprovePermission,
-        jitAccessRequestApproveFinalPermission,
-      ]),
+    const steps = page.steps!;
+    const decisions = await this.deps.authorizer.forRequestList(caller, resources, [
+      jitAccessRequestApprovePermission,
+      jitAccessRequestApproveFinalPermission,
     ]);
     const items: AccessRequest[] = [];
     for (const [i, r] of page.items.entries()) {
@@ -851,11 +861,9 @@ export class JitAccessService {
     action: 'approve' | 'reject',
     comment?: string,
   ): Promise<RequestDetail> {
-    const request = await this.visibleRequest(caller, id);
-    const [steps, ctx] = await Promise.all([
-      this.deps.store.getSteps(id),
-      this.actorContext(caller, request),
-    ]);
+    const loaded = await this.visibleRequest(caller, id);
+    const { request, steps } = loaded;
+    const ctx = await this.actorContext(caller, request);
     const verdict = this.decisionAction(caller, request, steps, ctx, action);
     if (!verdict.allowed) {
       if (request.status !== 'pending') throw new ConflictError(verdict.reason);
@@ -872,7 +880,7 @@ export class JitAccessService {
     else if (last) event = 'approve-final';
     const finished = event !== 'approve-step';
     const trimmed = comment?.trim() || undefined;
-    const ok = await this.deps.store.transition({
+    const transition: Transition = {
       requestId: id,
       from: 'pending',
       fromStep: step,
@@ -897,8 +905,9 @@ export class JitAccessService {
         comment: trimmed,
       },
       now,
-    });
-    if (!ok) {
+    };
+    const result = await this.deps.store.transition(transition);
+    if (!result) {
       throw new ConflictError(
         `Request '${id}' changed while you decided it; reload to see its current state`,
       );
@@ -908,12 +917,12 @@ export class JitAccessService {
       this.deps.notifier?.notify(id, action === 'reject' ? 'rejected' : `approved-step-${step}`);
     }
     if (action === 'approve' && last) this.deps.triggerWork(id);
-    return this.detail(caller, request, { context: ctx, reload: true });
+    return this.detail(caller, JitAccessService.after(loaded, transition, result), ctx);
   }
 
   /** Closes the open review of a break-glass request, with a comment. */
   async closeReview(caller: Caller, id: string, comment: string): Promise<RequestDetail> {
-    const request = await this.visibleRequest(caller, id);
+    const { request } = await this.visibleRequest(caller, id);
     const ctx = await this.actorContext(caller, request);
     const verdict = this.reviewAction(caller, request, ctx);
     if (!verdict.allowed) {
@@ -936,7 +945,8 @@ export class JitAccessService {
   }
 
   async cancel(caller: Caller, id: string, comment?: string): Promise<RequestDetail> {
-    const request = await this.visibleRequest(caller, id);
+    const loaded = await this.visibleRequest(caller, id);
+    const { request } = loaded;
     if (request.requester !== caller.userEntityRef) {
       throw new NotAllowedError('Only the requester can cancel a request');
     }
@@ -945,22 +955,23 @@ export class JitAccessService {
         `Request '${id}' is ${request.status}; only pending or approved requests can be cancelled`,
       );
     }
-    const ok = await this.deps.store.transition({
+    const transition: Transition = {
       requestId: id,
       from: request.status,
       to: 'cancelled',
       patch: { currentStep: undefined, endedAt: this.now() },
       event: { actor: caller.userEntityRef, type: 'cancelled', comment },
       now: this.now(),
-    });
-    if (!ok) throw new ConflictError(`Request '${id}' changed while you cancelled it`);
-    return this.getRequest(caller, id);
+    };
+    const result = await this.deps.store.transition(transition);
+    if (!result) throw new ConflictError(`Request '${id}' changed while you cancelled it`);
+    return this.detail(caller, JitAccessService.after(loaded, transition, result));
   }
 
   /** Revoke (owner/admin) or end early (requester) an active session. */
   async revoke(caller: Caller, id: string, comment?: string): Promise<RequestDetail> {
-    const request = await this.visibleRequest(caller, id);
-    const steps = await this.deps.store.getSteps(id);
+    const loaded = await this.visibleRequest(caller, id);
+    const { request, steps } = loaded;
     const ctx = await this.actorContext(caller, request);
     const actions = this.actionsFor(caller, request, steps, ctx);
     const mine = request.requester === caller.userEntityRef;
@@ -969,17 +980,18 @@ export class JitAccessService {
       if (request.status !== 'active') throw new ConflictError(verdict.reason);
       throw new NotAllowedError(verdict.reason);
     }
-    const ok = await this.deps.store.transition({
+    const transition: Transition = {
       requestId: id,
       from: 'active',
       to: 'ending',
       patch: { endReason: mine ? 'end-early' : 'revoke', nextAttemptAt: this.now(), attempts: 0 },
       event: { actor: caller.userEntityRef, type: mine ? 'end-early' : 'revoked', comment },
       now: this.now(),
-    });
-    if (!ok) throw new ConflictError(`Request '${id}' changed while you revoked it`);
+    };
+    const result = await this.deps.store.transition(transition);
+    if (!result) throw new ConflictError(`Request '${id}' changed while you revoked it`);
     this.deps.triggerWork(id);
-    return this.getRequest(caller, id);
+    return this.detail(caller, JitAccessService.after(loaded, transition, result), ctx);
   }
 }
 

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { formatMinutes } from '@jit-access/plugin-jit-access-common';
-import type { JitStore, StoredAccount, StoredRequest } from '../database';
+import type { JitStore, LoadedRequest, StoredAccount, StoredRequest } from '../database';
 import { AccountDirectory } from './AccountDirectory';
 
 /** Where the frontend shows a request (the page's default mount point). */
@@ -34,17 +34,21 @@ export class JitNotifier {
     return this.deps.account ? this.deps.account(accountId) : this.deps.store.getAccount(accountId);
   }
 
-  /** Called after a transition has been committed. */
-  notify(requestId: string, event: string): void {
+  /**
+   * Called after a transition has been committed. `as` is the request as
+   * that write left it, when the caller has it (a creation): then it is not
+   * read again.
+   */
+  notify(requestId: string, event: string, as?: Pick<LoadedRequest, 'request' | 'steps'>): void {
     if (!this.deps.notifications) return;
-    this.send(requestId, event).catch(e =>
+    this.send(requestId, event, as).catch(e =>
       this.deps.logger.warn(`Notification for ${requestId} (${event}) failed: ${e}`),
     );
   }
 
-  private async send(requestId: string, event: string) {
+  private async send(requestId: string, event: string, as?: Pick<LoadedRequest, 'request' | 'steps'>) {
     const { store } = this.deps;
-    const r = await store.getRequest(requestId);
+    const r = as?.request ?? (await store.getRequest(requestId));
     if (!r) return;
     const what = `${r.permissionSetName ?? 'a custom policy'} on ${r.accountName}`;
     const requester = (await this.deps.directory.user(r.requester))?.name ?? r.requester;
@@ -52,7 +56,7 @@ export class JitNotifier {
       case 'created':
       case 'approved-step-1': {
         if (r.status !== 'pending') return;
-        const steps = await store.getSteps(r.id);
+        const steps = as?.steps ?? (await store.getSteps(r.id));
         const step = steps.find(s => s.step === r.currentStep);
         if (!step) return;
         const account = await this.account(r.accountId);

@@ -29,6 +29,9 @@ const MAX_ATTEMPTS = 8;
  * replica held is picked up again.
  */
 const DEFAULT_LEASE_MS = 60_000;
+/** Triggered requests processed at once (see `trigger`), and how many may wait. */
+const TRIGGER_CONCURRENCY = 25;
+const TRIGGER_QUEUE = 10_000;
 /** When an assignment is locked by other work, look again this soon. */
 const LOCKED_RETRY_MS = 1_000;
 
@@ -66,6 +69,8 @@ export class LifecycleEngine {
       /** See `jitAccess.endLiveSessions`. Default false. */
       endLiveSessions?: boolean;
       leaseMs?: number;
+      /** Bounds of `trigger`: requests processed at once, ids that may wait. Defaults 25 and 10,000. */
+      trigger?: { concurrency?: number; queue?: number };
       now?: () => number;
     },
   ) {
@@ -119,6 +124,45 @@ export class LifecycleEngine {
     return seen.size;
   }
 
+  /**
+   * Work that should start now rather than at the next scheduled run (an
+   * approval, a revocation): processed at once, at most
+   * `TRIGGER_CONCURRENCY` requests at a time, the rest in arrival order;
+   * beyond `TRIGGER_QUEUE` waiting ids the next `runDue` picks them up (they
+   * are due in the database). Approvals can come far faster than Identity
+   * Center's quota lets grants happen (about 6 a second): unbounded, every
+   * approval would hold a lease, a renewal timer and a place in the
+   * limiter's queue until its turn.
+   */
+  trigger(id: string): void {
+    // Waiting already: it will see the latest state when its turn comes.
+    if (this.#triggered.has(id)) return;
+    if (this.#triggerQueue.length >= (this.deps.trigger?.queue ?? TRIGGER_QUEUE)) return;
+    this.#triggered.add(id);
+    this.#triggerQueue.push(id);
+    this.pumpTriggered();
+  }
+
+  /** Ids in #triggerQueue. */
+  readonly #triggered = new Set<string>();
+  readonly #triggerQueue: string[] = [];
+  #triggerRunning = 0;
+
+  private pumpTriggered() {
+    const concurrency = this.deps.trigger?.concurrency ?? TRIGGER_CONCURRENCY;
+    while (this.#triggerRunning < concurrency && this.#triggerQueue.length) {
+      const id = this.#triggerQueue.shift()!;
+      this.#triggered.delete(id);
+      this.#triggerRunning++;
+      this.process(id)
+        .catch(e => this.deps.logger.error(`Lifecycle of ${id}: ${e}`))
+        .finally(() => {
+          this.#triggerRunning--;
+          this.pumpTriggered();
+        });
+    }
+  }
+
   private get leaseMs() {
     return this.deps.leaseMs ?? DEFAULT_LEASE_MS;
   }
@@ -127,15 +171,13 @@ export class LifecycleEngine {
   async process(id: string): Promise<void> {
     const { store, logger } = this.deps;
     const leaseMs = this.leaseMs;
-    if (!(await store.acquireLease(id, this.#workerId, this.now(), leaseMs))) {
-      return;
-    }
+    // The lease's UPDATE returns the row: no second read.
+    const r = await store.acquireLease(id, this.#workerId, this.now(), leaseMs);
+    if (!r) return;
     const renew = setInterval(() => {
       store.renewLease(id, this.#workerId, this.now(), leaseMs).catch(() => undefined);
     }, Math.max(50, leaseMs / 3));
     try {
-      const r = await store.getRequest(id);
-      if (!r) return;
       switch (r.status) {
         case 'pending':
           await this.timeOut(r);
@@ -398,10 +440,10 @@ export class LifecycleEngine {
           await this.retryWhenUnlocked(r, 'ending');
           return;
         }
-        ended = outcome.value;
+        ended = !!outcome.value;
       } else {
         // Never provisioned as far as Identity Center goes: nothing to remove.
-        ended = await finish();
+        ended = !!(await finish());
       }
       if (ended) this.deps.notifier?.notify(r.id, 'ended');
     } catch (e) {

@@ -73,9 +73,7 @@ export function createJitAccess(options: {
     logger,
     now: options.now,
     // Approval provisions at once, not at the next scheduler tick.
-    triggerWork: id => {
-      engine.process(id).catch(e => logger.error(`Lifecycle of ${id}: ${e}`));
-    },
+    triggerWork: id => engine.trigger(id),
   });
   const configService = new ConfigService({
     store,

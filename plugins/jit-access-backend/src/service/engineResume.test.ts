@@ -83,7 +83,7 @@ describe.each(databases.eachSupportedId())(
               event: { actor: 'user:default/carol', type: 'revoke', comment: 'incident' },
               now: Date.now(),
             }),
-          ).toBe(true);
+          ).toMatchObject({ request: { id: r.id, status: 'ending' } });
           await endInIdentityCenterOnly(h, r.id);
 
           const ended = await settle(h, r.id, ['revoked']);
