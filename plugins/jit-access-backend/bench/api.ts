@@ -536,33 +536,51 @@ async function main() {
   const started = new Date().toISOString();
 
   const admin = knexFactory({ client: 'pg', connection: pgUrl });
-  // JIT_BENCH_KEEP=1: keep the loaded database after the run and reuse it
-  // next time (for iterating on one endpoint; rows the POST rounds add stay).
+  // JIT_BENCH_KEEP=1: keep the bulk load as a template database and start
+  // each run from a fresh copy of it (for iterating on one endpoint: every
+  // run sees the same rows, not the ones earlier runs' POST rounds added).
   const keep = Boolean(process.env.JIT_BENCH_KEEP);
+  const template = `${DATABASE}_loaded`;
   const exists = keep
-    ? (await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [DATABASE])).rows.length > 0
+    ? (await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [template])).rows.length > 0
     : false;
-  if (!exists) {
-    await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await admin.raw(`CREATE DATABASE ${DATABASE}`);
+  const urlOf = (name: string) => {
+    const url = new URL(pgUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  const t0 = Date.now();
+  const loadNow = Date.now();
+  const load = async (db: Knex) => {
+    await DatabaseJitStore.forTest(db); // the plugin's migrations
+    console.error(`loading ${n} requests...`);
+    await bulkLoad(db, n, loadNow);
+  };
+  if (keep && !exists) {
+    await admin.raw(`CREATE DATABASE ${template}`);
+    const db = knexFactory({ client: 'pg', connection: urlOf(template), pool: { min: 0, max: 4 } });
+    try {
+      await load(db);
+    } finally {
+      await db.destroy();
+    }
   }
-  const url = new URL(pgUrl);
-  url.pathname = `/${DATABASE}`;
-  const dbConfig: Knex.Config = { client: 'pg', connection: url.toString() };
+  await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin.raw(`CREATE DATABASE ${DATABASE}${keep ? ` TEMPLATE ${template}` : ''}`);
+  const dbConfig: Knex.Config = { client: 'pg', connection: urlOf(DATABASE) };
   const knex = knexFactory({ ...dbConfig, pool: { min: 0, max: 4 } });
   /** --replicas N: N server processes on the one database, the load spread over them. */
   const replicas = Number(arg('replicas', '1'));
   const servers: Array<ReturnType<typeof startTsProcess>> = [];
   try {
-    await DatabaseJitStore.forTest(knex); // the plugin's migrations
-    const now = Date.now();
-    const t0 = Date.now();
-    if (exists) {
-      console.error(`reusing the loaded ${DATABASE} (JIT_BENCH_KEEP)`);
+    if (keep) {
+      // Migrations added since the template was loaded run on the copy.
+      await DatabaseJitStore.forTest(knex);
+      console.error(exists ? `copied the loaded ${template} (JIT_BENCH_KEEP)` : `loaded ${template} and copied it`);
     } else {
-      console.error(`loading ${n} requests...`);
-      await bulkLoad(knex, n, now);
+      await load(knex);
     }
+    const now = Date.now();
     const loadSeconds = (Date.now() - t0) / 1000;
     const counts = Object.fromEntries(
       await Promise.all(
@@ -916,9 +934,27 @@ async function main() {
         if (status === 201) ctx.id = JSON.parse(body).id;
       },
     );
+    let pairOutcome: Record<string, number> = {};
     const pairsPerSecond = median(
       pairRounds.map(r => r.completedSequences / r.seconds),
     );
+    // Where the pairs' requests got to: an approval provisions at once, so
+    // the figure is of work done through to Identity Center.
+    if (pairRounds.length) {
+      await new Promise(r => setTimeout(r, 3000));
+      const outcome: Array<{ status: string; c: string; example: string | null }> = await knex('jit_requests')
+        .select('status')
+        .count({ c: '*' })
+        .min({ example: 'status_reason' })
+        .where('reason', createBody(0).reason)
+        .groupBy('status');
+      pairOutcome = Object.fromEntries(outcome.map(o => [o.status, Number(o.c)]));
+      console.error(
+        `pairs' requests 3 s after the last round: ${outcome
+          .map(o => `${o.status} ${o.c}${o.example ? ` (e.g. ${o.example})` : ''}`)
+          .join(', ')}`,
+      );
+    }
 
     const f = (x: number) => (Number.isFinite(x) ? String(Math.round(x)) : '-');
     const none = { p95: NaN, rps: NaN };
@@ -1005,6 +1041,7 @@ async function main() {
           durationSeconds: duration,
           results,
           pairsPerSecond,
+          pairOutcome,
           goals,
         },
         null,
@@ -1023,7 +1060,7 @@ async function main() {
       for (const x of servers)
         console.error(x.stderr().split('\n').slice(-3).join('\n'));
     await knex.destroy();
-    if (!keep) await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await admin.raw(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     await admin.destroy();
   }
 }
