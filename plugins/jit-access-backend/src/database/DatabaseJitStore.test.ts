@@ -2,7 +2,7 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
 import type { ApprovalStep } from '@jit-access/plugin-jit-access-common';
 import { DatabaseJitStore, stepsAfter } from './DatabaseJitStore';
-import { StoredRequest } from './JitStore';
+import { RequestIdTakenError, StoredRequest } from './JitStore';
 
 jest.setTimeout(60_000);
 
@@ -192,6 +192,35 @@ describe.each(databases.eachSupportedId())(
       });
       expect(result).toBeUndefined();
       expect(await store.loadRequest('JIT-MOVED1')).toEqual(before);
+    });
+
+    it('a taken request id is a RequestIdTakenError, and nothing is written', async () => {
+      const { store, knex } = await createStore();
+      const first = await store.createRequest(newRequest('JIT-TAKEN1', 1_700_000_000_000));
+      const counts = async () =>
+        Promise.all(
+          ['jit_requests', 'jit_approval_steps', 'jit_request_events'].map(async t =>
+            Number((await knex(t).count({ n: '*' }))[0].n),
+          ),
+        );
+      const before = await counts();
+      const again = newRequest('JIT-TAKEN1', 1_700_000_100_000, { requester: 'user:default/bob' });
+      await expect(store.createRequest(again)).rejects.toBeInstanceOf(RequestIdTakenError);
+      // a break-glass creation (creation and a transition in one go) too
+      await expect(
+        store.createRequest({
+          ...again,
+          then: {
+            from: 'pending',
+            fromStep: 1,
+            to: 'approved',
+            decideStep: { step: 1, status: 'approved', decidedBy: 'user:default/bob' },
+            event: { actor: 'user:default/bob', type: 'break-glass' },
+          },
+        }),
+      ).rejects.toBeInstanceOf(RequestIdTakenError);
+      expect(await counts()).toEqual(before);
+      expect(await store.loadRequest('JIT-TAKEN1')).toEqual(first);
     });
 
     it('refuses a transition the lifecycle does not have, and writes nothing', async () => {

@@ -43,6 +43,7 @@ import {
   LoadedRequest,
   NewRequest,
   RequestListFilter,
+  RequestIdTakenError,
   RequestPatch,
   StoredAccount,
   StoredPermissionSet,
@@ -52,6 +53,8 @@ import {
 } from './JitStore';
 
 const DAY_MS = 86_400_000;
+/** The constraints (PostgreSQL) or columns (SQLite) a taken request id violates. */
+const TAKEN_ID = /jit_requests_pkey|jit_requests\.id\b|jit_approval_steps_pk|jit_approval_steps\.request_id/;
 
 const migrationsDir = resolvePackagePath(
   '@jit-access/plugin-jit-access-backend',
@@ -246,7 +249,22 @@ export class DatabaseJitStore implements JitStore {
 
   // ---------------------------------------------------------------- requests
 
-  async createRequest({ request: r, steps, actor, then }: NewRequest): Promise<LoadedRequest> {
+  async createRequest(n: NewRequest): Promise<LoadedRequest> {
+    try {
+      return await this.insertRequest(n);
+    } catch (e) {
+      // A primary key refused the id: the request's, or that of the steps of
+      // the request that has it (PostgreSQL runs the CTEs in no set order).
+      // The statement or transaction wrote nothing.
+      const e2 = e as { constraint?: string; message?: string };
+      if (isUniqueViolation(e) && TAKEN_ID.test(`${e2.constraint ?? ''} ${e2.message ?? ''}`)) {
+        throw new RequestIdTakenError(n.request.id);
+      }
+      throw e;
+    }
+  }
+
+  private async insertRequest({ request: r, steps, actor, then }: NewRequest): Promise<LoadedRequest> {
     const now = Date.parse(r.createdAt);
     if (then && then.from !== r.status) {
       throw new Error(`Request ${r.id} is created ${r.status}, not ${then.from}`);

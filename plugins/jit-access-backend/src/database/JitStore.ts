@@ -236,3 +236,15 @@ export interface JitStore {
     permissionSetArn: string;
   }): Promise<StoredRequest[]>;
 }
+
+/**
+ * `createRequest` found the request's id taken: ids are short and random
+ * (30 bits, `formatRequestId`), so at a million stored requests about one
+ * new id in a thousand is; the caller draws another. Nothing was written.
+ */
+export class RequestIdTakenError extends Error {
+  constructor(readonly requestId: string) {
+    super(`Request id ${requestId} is taken`);
+    this.name = 'RequestIdTakenError';
+  }
+}

@@ -40,9 +40,11 @@ import {
 } from '@jit-access/plugin-jit-access-common';
 import { randomBytes } from 'node:crypto';
 import {
+  RequestIdTakenError,
   stepsAfter,
   type JitStore,
   type LoadedRequest,
+  type NewRequest,
   type StoredAccount,
   type StoredPermissionSet,
   type StoredRequest,
@@ -102,6 +104,8 @@ export class JitAccessService {
       now?: () => number;
       /** Shared with the ConfigService, which invalidates it on changes. */
       config?: ConfigCache;
+      /** Draws a new request id; for tests. Default `formatRequestId` of random bytes. */
+      newRequestId?: () => string;
     },
   ) {
     this.config = deps.config ?? new ConfigCache(deps.store, deps.settingsDefaults);
@@ -429,7 +433,7 @@ export class JitAccessService {
 
     const now = this.now();
     const request: StoredRequest = {
-      id: formatRequestId(randomBytes(8)),
+      id: this.newRequestId(),
       requester: caller.userEntityRef,
       accountId: account.accountId,
       accountName: account.name,
@@ -462,10 +466,11 @@ export class JitAccessService {
     if (breakGlass) {
       return this.detail(caller, await this.createBreakGlass(caller, request, steps, now));
     }
-    const created = await store.createRequest({ request, steps, actor: caller.userEntityRef });
-    this.deps.notifier?.notify(request.id, 'created', created);
+    const created = await this.insertRequest({ request, steps, actor: caller.userEntityRef });
+    const { id } = created.request;
+    this.deps.notifier?.notify(id, 'created', created);
     this.deps.logger.info(
-      `Request ${request.id} by ${request.requester} for ${request.accountId} (${request.permissionSetName ?? 'custom policy'})`,
+      `Request ${id} by ${request.requester} for ${request.accountId} (${request.permissionSetName ?? 'custom policy'})`,
     );
     // The requester sees their own request, as stored: no need to check or read it again.
     return this.detail(caller, created);
@@ -482,7 +487,7 @@ export class JitAccessService {
     steps: ApprovalStep[],
     now: number,
   ): Promise<LoadedRequest> {
-    const created = await this.deps.store.createRequest({
+    const created = await this.insertRequest({
       request,
       steps,
       actor: caller.userEntityRef,
@@ -495,12 +500,34 @@ export class JitAccessService {
         event: { actor: caller.userEntityRef, type: 'break-glass', comment: request.reason },
       },
     });
-    this.deps.notifier?.notify(request.id, 'break-glass');
+    const { id } = created.request;
+    this.deps.notifier?.notify(id, 'break-glass');
     this.deps.logger.warn(
-      `Break-glass request ${request.id} by ${request.requester} for ${request.accountId} (${request.permissionSetName}): ${request.reason}`,
+      `Break-glass request ${id} by ${request.requester} for ${request.accountId} (${request.permissionSetName}): ${request.reason}`,
     );
-    this.deps.triggerWork(request.id);
+    this.deps.triggerWork(id);
     return created;
+  }
+
+  private newRequestId(): string {
+    return this.deps.newRequestId?.() ?? formatRequestId(randomBytes(8));
+  }
+
+  /**
+   * Stores a new request; when its random id is taken (RequestIdTakenError,
+   * rarer than one in a thousand below a million requests), another is
+   * drawn, up to 5 ids in all.
+   */
+  private async insertRequest(first: NewRequest): Promise<LoadedRequest> {
+    let n = first;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.store.createRequest(n);
+      } catch (e) {
+        if (!(e instanceof RequestIdTakenError) || attempt >= 5) throw e;
+        n = { ...n, request: { ...n.request, id: this.newRequestId() } };
+      }
+    }
   }
 
   /** Loads a request the caller may see, with its steps and events; 404 otherwise. */

@@ -35,6 +35,8 @@ export function createJitAccess(options: {
   workerId?: string;
   /** The clock of the request service; for tests. */
   now?: () => number;
+  /** Draws request ids; for tests. */
+  newRequestId?: () => string;
 }) {
   const { config, logger, store } = options;
   const jitConfig = readJitAccessConfig(config);
@@ -72,6 +74,7 @@ export function createJitAccess(options: {
     settingsDefaults: jitConfig.settingsDefaults,
     logger,
     now: options.now,
+    newRequestId: options.newRequestId,
     // Approval provisions at once, not at the next scheduler tick.
     triggerWork: id => engine.trigger(id),
   });
