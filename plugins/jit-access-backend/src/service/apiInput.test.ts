@@ -127,6 +127,21 @@ describe.each(databases.eachSupportedId())('API input (%s)', id => {
     }
   });
 
+  it('a bad path parameter is a 400 naming the parameter, not the body', async () => {
+    const approve = await h.as('bob').post('/requests/undefined/approve', {});
+    expect({ status: approve.status, message: approve.body.error?.message }).toEqual({
+      status: 400,
+      message: 'request id: is not a request id',
+    });
+    const before = await h.knex('jit_accounts').select();
+    const account = await h.as('carol').put('/config/accounts/12345', { enabled: true });
+    expect({ status: account.status, message: account.body.error?.message }).toEqual({
+      status: 400,
+      message: 'accountId: must be a 12-digit AWS account id',
+    });
+    expect(await h.knex('jit_accounts').select()).toEqual(before);
+  });
+
   it('a path that is not valid percent-encoding is a 400 that says so', async () => {
     const res = await request(h.app).get('/requests/%E0%A4%A').set('Authorization', alice);
     expect(res.status).toBe(400);

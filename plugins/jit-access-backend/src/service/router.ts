@@ -116,16 +116,17 @@ function httpError(statusCode: number, name: string, message: string): Error {
 }
 
 /** Parses with zod; a failure is a 400 that names each field. */
-function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.infer<T> {
+/** Validates `value`; an error names the field, or `root` (the body, a path parameter) for the value itself. */
+function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, root = 'body'): z.infer<T> {
   const result = schema.safeParse(value ?? {});
   if (!result.success) {
     const message = result.error.issues
-      .map(i => `${i.path.join('.') || 'body'}: ${i.message}`)
+      .map(i => `${i.path.join('.') || root}: ${i.message}`)
       .join('; ');
     throw new InputError(message);
   }
   const nul = findNul(result.data, []);
-  if (nul) throw new InputError(`${nul.join('.') || 'body'}: must not contain NUL characters`);
+  if (nul) throw new InputError(`${nul.join('.') || root}: must not contain NUL characters`);
   return result.data;
 }
 
@@ -224,7 +225,7 @@ export async function createRouter(options: {
       credentials,
     };
   }
-  const requestId = (req: Request) => parse(idSchema, req.params.id);
+  const requestId = (req: Request) => parse(idSchema, req.params.id, 'request id');
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -331,7 +332,11 @@ export async function createRouter(options: {
   });
 
   router.put('/config/accounts/:accountId', async (req, res) => {
-    const accountId = parse(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'), req.params.accountId);
+    const accountId = parse(
+      z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+      req.params.accountId,
+      'accountId',
+    );
     const body = parse(accountUpdateSchema, req.body);
     const c = await caller(req);
     res.json(await audited('config-change', req, { target: 'account', accountId, update: body }, () => configService.updateAccount(c, accountId, body)));
