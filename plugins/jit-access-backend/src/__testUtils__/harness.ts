@@ -16,6 +16,7 @@ import {
 import { Entity } from '@backstage/catalog-model';
 import { mockCredentials, mockErrorHandler, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
+import { MiddlewareFactory } from '@backstage/backend-defaults/rootHttpRouter';
 import { demoUserInfo, ENTITIES } from './demoCatalog';
 import {
   AuthorizeResult,
@@ -60,6 +61,8 @@ export async function createHarness(
     emulatorRandom?: () => number;
     /** The emulator's users, accounts and permission sets (default: the demo's). */
     emulatorSeed?: EmulatorSeed;
+    /** Draws request ids (default: random). */
+    newRequestId?: () => string;
   } = {},
 ) {
   const userInfo = options.catalog?.userInfo ?? demoUserInfo;
@@ -146,17 +149,20 @@ export async function createHarness(
       };
     },
   };
+  // A mock logger needs jest; replica and benchmark processes (soakReplica.ts,
+  // apiBenchServer.ts) have none: they log errors to stderr.
+  const processLogger = typeof jest === 'undefined' ? mockServices.rootLogger({ level: 'error' }) : undefined;
   const jit = createJitAccess({
     notifications: { send: async n => void sent.push(n) },
     config,
-    // A mock logger needs jest; replica processes (soakReplica.ts) have none.
-    logger: typeof jest === 'undefined' ? mockServices.rootLogger({ level: 'error' }) : mockServices.logger.mock(),
+    logger: processLogger ?? mockServices.logger.mock(),
     store,
     catalog: options.catalog?.service ?? catalogServiceMock({ entities: options.catalog?.entities ?? ENTITIES }),
     auth: mockServices.auth(),
     permissions,
     gateway,
     now: options.now,
+    newRequestId: options.newRequestId,
   });
   getResources = jit.getResources;
   await jit.configService.sync();
@@ -173,7 +179,13 @@ export async function createHarness(
         requestBodyLimit: jit.jitConfig.requestBodyLimit,
       }),
     )
-    .use(mockErrorHandler());
+    // Outside jest, Backstage's own error handler: it logs a 500's cause
+    // with the logId the response names.
+    .use(
+      processLogger
+        ? MiddlewareFactory.create({ config: mockServices.rootConfig(), logger: processLogger }).error()
+        : mockErrorHandler(),
+    );
 
   const as = (name: string) => ({
     get: (path: string) => request(app).get(path).set('Authorization', mockCredentials.user.header(`user:default/${name}`)),
