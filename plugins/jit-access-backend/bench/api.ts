@@ -697,6 +697,7 @@ async function main() {
               statuses: ['pending'],
               excludeRequester: MAIN_OWNER,
               limit: 50,
+              withSteps: true, // as the service asks: the steps come in the same query
             }),
         ),
         await explainCall(
@@ -736,18 +737,6 @@ async function main() {
           probe,
           'history: one account, all states, page 3 (keyset cursor)',
           () => thirdPage({ accountIds: [accountIdOf(0)], limit: 50 }),
-        ),
-        await explainCall(
-          knex,
-          probe,
-          'approvals: steps of a page of 50 requests',
-          async () => {
-            const page = await store.listRequests({
-              statuses: ['pending'],
-              limit: 50,
-            });
-            await store.getStepsOf(page.items.map(r => r.id));
-          },
         ),
         await explainCall(
           knex,

@@ -163,7 +163,10 @@ export interface JitStore {
   putSettings(settings: JitSettings): Promise<void>;
 
   // requests
-  /** Stores a new request with its steps and events; returns them as stored. */
+  /**
+   * Stores a new request with its steps and events; returns them as stored.
+   * Throws RequestIdTakenError, having written nothing, when its id is taken.
+   */
   createRequest(input: NewRequest): Promise<LoadedRequest>;
   getRequest(id: string): Promise<StoredRequest | undefined>;
   /** A request with its steps and events, in one round trip where the database allows. */
