@@ -224,7 +224,33 @@ async function crashCycles(ctx: {
     const worker = startEngineWorker(workerConfig);
     workers.push(worker);
     await worker.ready;
-    await new Promise(r => setTimeout(r, 200 + Math.floor(random() * 2300)));
+    // Half the cycles kill after a random 0.2-2.5 s, whatever the worker is
+    // doing (grants and ends complete in some, so later cycles have active
+    // sessions to end); the other half kill while this worker has work in
+    // flight: once it holds a lease on a request that is provisioning or
+    // ending (the killed worker's 1 s leases have lapsed by the time a new
+    // one is ready), after a random 0-800 ms more, or at 2.5 s if it takes
+    // none. The random delay alone hit work in flight less often as the
+    // engine got faster (15 of 100 cycles in one CI run, 30 in another);
+    // the targeted kills alone left nothing time to finish (1 session of
+    // 116 ended before the settle).
+    if (random() < 0.5) {
+      await new Promise(r => setTimeout(r, 200 + Math.floor(random() * 2300)));
+    } else {
+      const inFlightBy = Date.now() + 2500;
+      const working = async () =>
+        (
+          await db
+            .knex('jit_requests')
+            .whereIn('status', ['provisioning', 'ending'])
+            .where('lease_until', '>', Date.now())
+            .first('id')
+        ) !== undefined;
+      while (Date.now() < inFlightBy && !(await working())) {
+        await new Promise(r => setTimeout(r, 25));
+      }
+      await new Promise(r => setTimeout(r, Math.floor(random() * 800)));
+    }
     await worker.kill9();
     workers.pop();
     if ((await store.listByStatus(['provisioning', 'ending'])).length)
