@@ -365,12 +365,8 @@ export class DatabaseJitStore implements JitStore {
     const row = await this.db<DbRequestRow>(`${TABLE_REQUESTS} as r`)
       .select(
         'r.*',
-        this.db.raw(
-          `(SELECT coalesce(json_agg(s ORDER BY s.step), '[]') FROM ${TABLE_STEPS} s WHERE s.request_id = r.id) AS steps_json`,
-        ),
-        this.db.raw(
-          `(SELECT coalesce(json_agg(e ORDER BY e.id), '[]') FROM ${TABLE_EVENTS} e WHERE e.request_id = r.id) AS events_json`,
-        ),
+        this.db.raw(rowsAsJson(TABLE_STEPS, 'step', 'r.id', 'steps_json')),
+        this.db.raw(rowsAsJson(TABLE_EVENTS, 'id', 'r.id', 'events_json')),
       )
       .where('r.id', id)
       .first();
@@ -424,11 +420,7 @@ export class DatabaseJitStore implements JitStore {
     // for the rows of the page only (after the sort and limit).
     const stepsInline = filter.withSteps && this.pg;
     if (stepsInline) {
-      q.select(
-        this.db.raw(
-          `(SELECT coalesce(json_agg(s ORDER BY s.step), '[]') FROM ${TABLE_STEPS} s WHERE s.request_id = ${TABLE_REQUESTS}.id) AS steps_json`,
-        ),
-      );
+      q.select(this.db.raw(rowsAsJson(TABLE_STEPS, 'step', `${TABLE_REQUESTS}.id`, 'steps_json')));
     }
     if (filter.requester) q.where('requester', filter.requester);
     if (filter.excludeRequester)
@@ -734,6 +726,15 @@ export class DatabaseJitStore implements JitStore {
       .whereNot('id', args.excludeRequestId);
     return rows.map(mapRequest);
   }
+}
+
+/**
+ * PostgreSQL: a subquery giving the rows of `table` that belong to the
+ * request `requestId` (a column of the outer query) as one JSON array,
+ * ordered by `orderBy`, named `as`.
+ */
+function rowsAsJson(table: string, orderBy: string, requestId: string, as: string): string {
+  return `(SELECT coalesce(json_agg(x ORDER BY x.${orderBy}), '[]') FROM ${table} x WHERE x.request_id = ${requestId}) AS ${as}`;
 }
 
 /** A primary key or unique constraint refused an insert (PostgreSQL, SQLite). */
