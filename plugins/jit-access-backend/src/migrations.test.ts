@@ -13,6 +13,8 @@ const TABLES = [
   'jit_requests',
   'jit_approval_steps',
   'jit_request_events',
+  'jit_locks',
+  'jit_pending_versions',
 ];
 
 describe.each(databases.eachSupportedId())('migrations (%s)', id => {

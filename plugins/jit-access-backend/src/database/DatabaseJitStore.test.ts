@@ -1,8 +1,8 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
-import type { ApprovalStep } from '@jit-access/plugin-jit-access-common';
 import { DatabaseJitStore, stepsAfter } from './DatabaseJitStore';
-import { RequestIdTakenError, StoredRequest } from './JitStore';
+import { RequestIdTakenError } from './JitStore';
+import { newRequest } from '../__testUtils__/storedRequests';
 
 jest.setTimeout(60_000);
 
@@ -18,37 +18,6 @@ async function eventTriggers(knex: Knex): Promise<string[]> {
   }
   const rows = await knex.raw("select name from sqlite_master where type = 'trigger' and tbl_name = 'jit_request_events'");
   return rows.map((r: { name: string }) => r.name);
-}
-
-function newRequest(
-  id: string,
-  createdAt: number,
-  over: Partial<StoredRequest> = {},
-) {
-  const request: StoredRequest = {
-    id,
-    requester: 'user:default/alice',
-    accountId: '111111111111',
-    accountName: 'sandbox',
-    kind: 'standard',
-    permissionSetArn: 'arn:aws:sso:::permissionSet/ssoins-1/ps-ro',
-    permissionSetName: 'ReadOnlyAccess',
-    requestedDurationMinutes: 30,
-    effectiveDurationMinutes: 30,
-    durationCause: 'requested',
-    reason: 'debugging',
-    status: 'pending',
-    currentStep: 1,
-    requiredSteps: 1,
-    createdAt: new Date(createdAt).toISOString(),
-    updatedAt: new Date(createdAt).toISOString(),
-    attempts: 0,
-    ...over,
-  };
-  const steps: ApprovalStep[] = [
-    { step: 1, approverKind: 'owner-or-admin', status: 'pending' },
-  ];
-  return { request, steps, actor: request.requester };
 }
 
 describe.each(databases.eachSupportedId())(

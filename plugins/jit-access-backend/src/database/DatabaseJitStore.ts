@@ -23,11 +23,13 @@ import {
   DbPermissionSetRow,
   DbRequestRow,
   DbStepRow,
+  pendingVersionSlot,
   REQUEST_ID_PATTERN,
   TABLE_ACCOUNTS,
   TABLE_ACCOUNT_PERMISSION_SETS,
   TABLE_EVENTS,
   TABLE_LOCKS,
+  TABLE_PENDING_VERSIONS,
   TABLE_PERMISSION_SETS,
   TABLE_REQUESTS,
   TABLE_SETTINGS,
@@ -317,10 +319,12 @@ export class DatabaseJitStore implements JitStore {
       events: [mapEvent({ ...created, id: eventId })],
     });
     if (this.pg && !then) {
-      const [stored] = await this.db
+      let q = this.db
         .with('r', this.db(TABLE_REQUESTS).insert(row).returning('*'))
         .with('s', this.db(TABLE_STEPS).insert(stepRows))
-        .with('e', this.db(TABLE_EVENTS).insert(created).returning('id'))
+        .with('e', this.db(TABLE_EVENTS).insert(created).returning('id'));
+      if (r.status === 'pending') q = q.with('v', bumpPendingVersion(this.db, r.id, 'r'));
+      const [stored] = await q
         .select('r.*', { event_id: 'e.id' })
         .from('r')
         .crossJoin('e' as any);
@@ -331,8 +335,12 @@ export class DatabaseJitStore implements JitStore {
       await tx<DbStepRow>(TABLE_STEPS).insert(stepRows);
       const [{ id: eventId }] = await tx<DbEventRow>(TABLE_EVENTS).insert(created).returning('id');
       const result = loaded(stored, eventId);
-      if (!then) return result;
+      if (!then) {
+        if (r.status === 'pending') await bumpPendingVersion(tx, r.id);
+        return result;
+      }
       const t: Transition = { ...then, requestId: r.id, now };
+      // (bumps the version if it takes the new request out of pending)
       const applied = await applyTransition(tx, t, false);
       if (!applied) {
         throw new Error(`Request ${r.id} was not ${then.from} right after its creation`);
@@ -463,6 +471,11 @@ export class DatabaseJitStore implements JitStore {
     };
   }
 
+  async pendingVersion(): Promise<string> {
+    const [{ version }] = await this.db(TABLE_PENDING_VERSIONS).sum({ version: 'version' });
+    return String(version);
+  }
+
   /**
    * Portable SQL for SQLite and PostgreSQL: times are epoch-ms integers, so
    * `activated_at / 86400000` is the UTC day in both (integer division), and
@@ -568,10 +581,16 @@ export class DatabaseJitStore implements JitStore {
     status: RequestStatus,
     patch: RequestPatch,
   ): Promise<boolean> {
-    const n = await this.db(TABLE_REQUESTS)
-      .where({ id, status })
-      .update({ ...patchToRow(patch), updated_at: Date.now() });
-    return n > 0;
+    const update = (db: Knex) =>
+      db(TABLE_REQUESTS)
+        .where({ id, status })
+        .update({ ...patchToRow(patch), updated_at: Date.now() });
+    if (status !== 'pending') return (await update(this.db)) > 0;
+    return this.db.transaction(async tx => {
+      const n = await update(tx);
+      if (n > 0) await bumpPendingVersion(tx, id);
+      return n > 0;
+    });
   }
 
   async appendEvent(
@@ -789,6 +808,7 @@ async function applyTransition(
     request: mapRequest(row),
     event: mapEvent({ ...event, id: eventId }),
   });
+  const touchesPending = t.from === 'pending' || t.to === 'pending';
 
   if (oneStatement) {
     const matched = db.select(db.raw('1')).from('u');
@@ -819,6 +839,7 @@ async function applyTransition(
         [event.actor, event.at, event.type, event.from_status, event.to_status, event.comment],
       ),
     );
+    if (touchesPending) q = q.with('v', bumpPendingVersion(db, t.requestId, 'u'));
     const [row] = await q.select('u.*', { event_id: 'e.id' }).from('u').crossJoin('e' as any);
     return row ? result(row, row.event_id) : undefined;
   }
@@ -836,7 +857,29 @@ async function applyTransition(
       .update({ status: 'pending' });
   }
   const [{ id: eventId }] = await db<DbEventRow>(TABLE_EVENTS).insert(event).returning('id');
+  if (touchesPending) await bumpPendingVersion(db, t.requestId);
   return result(row, eventId);
+}
+
+/**
+ * Adds 1 to the pending version's counter of this request (see migration
+ * 20261202100000_pending_versions). In a transaction: call it as the
+ * transaction's last write. As a CTE of a PostgreSQL statement
+ * (`onlyIfRowsIn`: the CTE whose rows say the write happened): it reads
+ * that CTE, so it runs after it, when the request's row is already locked,
+ * and adds nothing when the write's guard did not match. Either way the
+ * counter is the last lock a write takes: two writes never wait for each
+ * other in a cycle through it.
+ */
+function bumpPendingVersion(db: Knex | Knex.Transaction, requestId: string, onlyIfRowsIn?: string) {
+  const slot = pendingVersionSlot(requestId);
+  if (onlyIfRowsIn === undefined) {
+    return db(TABLE_PENDING_VERSIONS).where({ slot }).increment('version', 1);
+  }
+  return db.raw(
+    `UPDATE ${TABLE_PENDING_VERSIONS} SET version = version + 1 WHERE slot = ? AND EXISTS (SELECT 1 FROM ${onlyIfRowsIn})`,
+    [slot],
+  );
 }
 
 /** The steps of a request after transition `t` was applied to them (as applyTransition writes them). */

@@ -181,6 +181,14 @@ export interface JitStore {
     filter: RequestListFilter,
   ): Promise<{ items: StoredRequest[]; nextCursor?: string; steps?: Map<string, ApprovalStep[]> }>;
   /**
+   * The version of the pending requests: it changes (when the writer
+   * commits) with every write that creates a pending request, changes a
+   * pending request or its steps, or takes one out of pending, on whichever
+   * replica. A page of pending requests listed after reading version V is
+   * still exact while the version is V (PendingPages).
+   */
+  pendingVersion(): Promise<string>;
+  /**
    * Applies a guarded transition with its step changes and event, atomically;
    * undefined when the request moved on (nothing is written then).
    */

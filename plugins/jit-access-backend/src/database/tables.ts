@@ -15,6 +15,17 @@ export const TABLE_REQUESTS = 'jit_requests';
 export const TABLE_STEPS = 'jit_approval_steps';
 export const TABLE_EVENTS = 'jit_request_events';
 export const TABLE_LOCKS = 'jit_locks';
+export const TABLE_PENDING_VERSIONS = 'jit_pending_versions';
+
+/** Rows of TABLE_PENDING_VERSIONS (migration 20261202100000_pending_versions). */
+export const PENDING_VERSION_SLOTS = 16;
+
+/** The counter of TABLE_PENDING_VERSIONS a write to this request adds to. */
+export function pendingVersionSlot(requestId: string): number {
+  let h = 0;
+  for (let i = 0; i < requestId.length; i++) h = (h * 31 + requestId.charCodeAt(i)) >>> 0;
+  return h % PENDING_VERSION_SLOTS;
+}
 
 /** PostgreSQL returns bigint columns as strings; SQLite as numbers. */
 export type DbBigInt = number | string;

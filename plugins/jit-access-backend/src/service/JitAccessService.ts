@@ -54,6 +54,7 @@ import {
 import { AccountDirectory, DIRECTORY_CACHE_MS, Person, toApprover } from './AccountDirectory';
 import { activityWindow, TOP_REQUESTERS, toAccountActivity } from './accountActivity';
 import { ConfigCache, type ConfigSnapshot } from './ConfigCache';
+import { PendingPages } from './PendingPages';
 import { JitAuthorizer } from './JitAuthorizer';
 import type { JitNotifier } from './JitNotifier';
 import type { JitRequestResource } from '../permissions/rules';
@@ -109,9 +110,18 @@ export class JitAccessService {
     },
   ) {
     this.config = deps.config ?? new ConfigCache(deps.store, deps.settingsDefaults);
+    this.pendingPages = new PendingPages(deps.store);
   }
 
   private readonly config: ConfigCache;
+  private readonly pendingPages: PendingPages;
+  /**
+   * The approvals response last made of a kept page of pending requests
+   * (PendingPages), with the ids it shows: the next caller whose decisions
+   * let them see the same requests gets the same object, which the router
+   * sends as bytes already encoded (sendSharedJson).
+   */
+  readonly #approvalsOf = new WeakMap<object, { shown: string; response: Page<AccessRequest> }>();
 
   private now() {
     return this.deps.now?.() ?? Date.now();
@@ -799,7 +809,7 @@ export class JitAccessService {
     // approvals: pending requests whose current step the caller may decide;
     // reviews: break-glass requests with an open review the caller may close.
     const reviews = q.view === 'reviews';
-    const page = await store.listRequests({
+    const page = await this.pendingPages.list({
       ...range,
       accountIds,
       statuses: reviews ? q.status : ['pending'],
@@ -817,7 +827,7 @@ export class JitAccessService {
       jitAccessRequestApprovePermission,
       jitAccessRequestApproveFinalPermission,
     ]);
-    const items: AccessRequest[] = [];
+    const shown: StoredRequest[] = [];
     for (const [i, r] of page.items.entries()) {
       const d = decisions.get(r.id)!;
       const ctx = {
@@ -828,9 +838,16 @@ export class JitAccessService {
       const verdict = reviews
         ? this.reviewAction(caller, r, ctx)
         : this.decisionAction(caller, r, steps.get(r.id)!, ctx, 'approve');
-      if (verdict.allowed) items.push(toPublic(r));
+      if (verdict.allowed) shown.push(r);
     }
-    return { items, nextCursor: page.nextCursor };
+    // Decided for this caller now; what the shown requests look like is the
+    // page's, so the same requests shown make the same response.
+    const shownIds = shown.map(r => r.id).join(' ');
+    const last = this.#approvalsOf.get(page);
+    if (last?.shown === shownIds) return last.response;
+    const response = { items: shown.map(toPublic), nextCursor: page.nextCursor };
+    this.#approvalsOf.set(page, { shown: shownIds, response });
+    return response;
   }
 
   /** Requests as permission rules see them, with their accounts' owners. */

@@ -261,7 +261,12 @@ export async function createRouter(options: {
 
   router.get('/requests', async (req, res) => {
     const q = parse(listSchema, req.query);
-    res.json(await service.listRequests(await caller(req), q));
+    const page = await service.listRequests(await caller(req), q);
+    // The approvals page is the same object while its requests are
+    // unchanged (JitAccessService, PendingPages): encoded once, and a 304
+    // for a browser that has it.
+    if (q.view === 'approvals') sendSharedJson(req, res, page);
+    else res.json(page);
   });
 
   // Before /requests/:id. For auditors: the history view's filters, as CSV.
