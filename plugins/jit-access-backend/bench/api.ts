@@ -11,9 +11,15 @@
  *      Center emulator, a catalog where team-main owns 50 accounts) runs in
  *      its own process; autocannon drives each endpoint for --duration
  *      seconds at --connections connections, --rounds times (medians
- *      reported), after 2 s of warm-up that is not counted.
+ *      reported), after 2 s of warm-up that is not counted. The approvals
+ *      page runs twice: as the endpoint is asked again and again (the
+ *      replica serves the page it keeps while the pending requests are
+ *      unchanged, PendingPages), and listed anew each time (each connection
+ *      creates a request on the owner's accounts, lists the page, the call
+ *      measured, and cancels the request).
  *   3. EXPLAIN (ANALYZE, BUFFERS) of the SQL that one call of each list
- *      endpoint runs goes to docs/benchmarks/api-explain.txt.
+ *      endpoint runs goes to docs/benchmarks/api-explain.txt, and of the
+ *      approvals page's change check after the rounds.
  *
  * Options: --duration S (10), --connections N (50), --rounds N (3), --replicas N (1),
  * --out FILE (docs/benchmarks/api.json).
@@ -386,8 +392,13 @@ async function cannon(
     body: string,
     ctx: Record<string, unknown>,
   ) => void,
+  /** Only this step's responses count in the latencies and req/s (default: every step's). */
+  measuredStep?: number,
 ): Promise<Round & { completedSequences: number }> {
   const latencies: number[] = [];
+  // The step of the response autocannon reports next: it calls a step's
+  // onResponse right before its 'response' event, in the same tick.
+  let stepOfResponse = 0;
   let errors = 0;
   let sequences = 0;
   const base = new URL(urls[0]).pathname.replace(/\/$/, '');
@@ -406,13 +417,15 @@ async function cannon(
           headers: {
             authorization: authHeader(r.user),
             ...(r.body ? { 'content-type': 'application/json' } : {}),
-            // As a browser asks; not where the benchmark reads the body (capture).
-            ...(capture ? {} : { 'accept-encoding': 'gzip, deflate, br' }),
+            // As a browser asks; not where the benchmark reads the body
+            // (capture: what a POST returned).
+            ...(capture && r.method !== 'GET' ? {} : { 'accept-encoding': 'gzip, deflate, br' }),
           },
           body: r.body ? JSON.stringify(r.body) : undefined,
         } as any;
       },
       onResponse: (status: number, body: string, context: any) => {
+        stepOfResponse = i;
         if (status >= 300) {
           errors++;
           // what went wrong, the first few times (gzipped bodies unreadable)
@@ -438,7 +451,7 @@ async function cannon(
       instance.on(
         'response',
         (_c: unknown, _status: number, _bytes: number, ms: number) => {
-          latencies.push(ms);
+          if (measuredStep === undefined || stepOfResponse === measuredStep) latencies.push(ms);
         },
       );
     },
@@ -760,12 +773,13 @@ async function main() {
         body: string,
         ctx: Record<string, unknown>,
       ) => void,
+      measuredStep?: number,
     ) => {
       const rounds: Array<Round & { completedSequences: number }> = [];
       if (only.length && !only.some(o => endpoint.includes(o))) return rounds;
       if (!prepare) {
         // Warm-up, not counted: JIT compilation, pools, caches.
-        await cannon(bases, { connections, duration: 2 }, makeSteps(), capture);
+        await cannon(bases, { connections, duration: 2 }, makeSteps(), capture, measuredStep);
       }
       for (let r = 0; r < roundsPerEndpoint; r++) {
         await prepare?.();
@@ -774,7 +788,7 @@ async function main() {
         );
         await Promise.all(bases.map(b => fetch(`${b}/_bench/timings?reset=counts`))); // reset
         const cpuBefore = cpuSeconds(serverPids);
-        const round = await cannon(bases, opts, makeSteps(), capture);
+        const round = await cannon(bases, opts, makeSteps(), capture, measuredStep);
         const cpuAfter = cpuSeconds(serverPids);
         const perResponse = (k: keyof CpuPerResponse) =>
           ((cpuAfter[k] - cpuBefore[k]) * 1000) / round.requests;
@@ -819,6 +833,16 @@ async function main() {
     await run('GET /accounts', 'admin (sees all 300)', () => [
       () => ({ method: 'GET', path: '/accounts', user: BENCH_ADMIN }),
     ]);
+    const [readOnly] = demoSeed().permissionSets;
+    let requester = 0;
+    const createBody = (account: number) => ({
+      accountId: accountIdOf(account),
+      permissionSetArn: readOnly.arn,
+      durationMinutes: 60,
+      reason: 'Benchmark: look at the logs',
+    });
+    const nextRequester = () =>
+      userRefOf(FIRST_PLAIN_USER + (requester++ % 200));
     await run('GET /requests?view=approvals', 'owner of 50 accounts', () => [
       () => ({
         method: 'GET',
@@ -826,6 +850,32 @@ async function main() {
         user: MAIN_OWNER,
       }),
     ]);
+    // The same page when it must be listed anew every time: each connection
+    // creates a request on one of the owner's accounts, lists the page (the
+    // call measured: the pending requests changed since the last page, on
+    // every connection), and cancels its request (the owner's pending
+    // requests stay as many).
+    await run(
+      'GET /requests?view=approvals, after a change (listed anew)',
+      'owner of 50 accounts',
+      () => {
+        let i = 0;
+        return [
+          ctx => {
+            ctx.account = i++ % MAIN_TEAM_ACCOUNTS;
+            ctx.requester = nextRequester();
+            return { method: 'POST', path: '/requests', user: ctx.requester as string, body: createBody(ctx.account as number) };
+          },
+          () => ({ method: 'GET', path: '/requests?view=approvals', user: MAIN_OWNER }),
+          ctx => ({ method: 'POST', path: `/requests/${ctx.id}/cancel`, user: ctx.requester as string, body: {} }),
+        ];
+      },
+      undefined,
+      (status, body, ctx) => {
+        if (status === 201) ctx.id = JSON.parse(body).id;
+      },
+      1,
+    );
     await run(
       'GET /requests?view=history (account, states, 90 days, pages 1-3)',
       'owner of 50 accounts',
@@ -841,16 +891,6 @@ async function main() {
       },
     );
 
-    const [readOnly] = demoSeed().permissionSets;
-    let requester = 0;
-    const createBody = (account: number) => ({
-      accountId: accountIdOf(account),
-      permissionSetArn: readOnly.arn,
-      durationMinutes: 60,
-      reason: 'Benchmark: look at the logs',
-    });
-    const nextRequester = () =>
-      userRefOf(FIRST_PLAIN_USER + (requester++ % 200));
     await run('POST /requests', '200 requesters, any account', () => {
       let i = 0;
       return [
@@ -959,6 +999,26 @@ async function main() {
       );
     }
 
+    // The approvals page's change check after every round's writes: its 16
+    // counters take an update per write to a pending request (migration
+    // 20261202100000_pending_versions); their table must stay small.
+    const [versions] = (
+      await knex.raw(
+        "SELECT pg_relation_size('jit_pending_versions') AS bytes, (SELECT sum(version) FROM jit_pending_versions) AS changes " +
+          "FROM pg_stat_user_tables WHERE relname = 'jit_pending_versions'",
+      )
+    ).rows;
+    const versionPlan = (await knex.raw('EXPLAIN (ANALYZE, BUFFERS) SELECT sum(version) FROM jit_pending_versions')).rows.map(
+      (r: any) => `  ${r['QUERY PLAN']}`,
+    );
+    explain.push('### pending version (the approvals page\'s change check), after the rounds', '', ...versionPlan, '');
+    const pendingVersions = {
+      changes: Number(versions.changes),
+      tableBytes: Number(versions.bytes),
+      readMs: Number(/Execution Time: ([\d.]+)/.exec(versionPlan.join('\n'))?.[1]),
+    };
+    console.error(`pending version: ${JSON.stringify(pendingVersions)}`);
+
     const f = (x: number) => (Number.isFinite(x) ? String(Math.round(x)) : '-');
     const none = { p95: NaN, rps: NaN };
     const pairRow = results.find(r => r.endpoint.includes('(pair)')) ?? none;
@@ -1022,6 +1082,9 @@ async function main() {
         pairRow.rps,
       )} HTTP calls/s).`,
       '',
+      `Pending version after the rounds: ${pendingVersions.changes.toLocaleString('en-US')} changes to pending requests counted, ` +
+        `table ${(pendingVersions.tableBytes / 1024).toFixed(0)} kB, read in ${pendingVersions.readMs} ms (EXPLAIN ANALYZE).`,
+      '',
       '| goal | measured | |',
       '| --- | --- | --- |',
       ...goals.map(
@@ -1045,6 +1108,7 @@ async function main() {
           results,
           pairsPerSecond,
           pairOutcome,
+          pendingVersions,
           goals,
         },
         null,
