@@ -57,14 +57,19 @@ describe('quotas', () => {
   it('throttles SSO Admin calls beyond 20 per second (40 at once, SDK retries off)', async () => {
     emulator = await startIdentityCenterEmulator();
     c = sdkClients(emulator.url);
+    const t0 = Date.now();
     const results = await Promise.allSettled(
       Array.from({ length: 40 }, () => list(c)),
     );
+    // The bucket holds 20 and refills at 20 a second while the 40 arrive
+    // (tens of ms on a busy machine: CI once saw 22 let through).
+    const mayPass = Math.floor(20 + (20 * (Date.now() - t0)) / 1000);
     const rejected = results.filter(
       (r): r is PromiseRejectedResult => r.status === 'rejected',
     );
-    expect(rejected.length).toBeGreaterThanOrEqual(15);
-    expect(results.length - rejected.length).toBeLessThanOrEqual(21);
+    expect(results.length - rejected.length).toBeLessThanOrEqual(mayPass);
+    expect(rejected.length).toBeGreaterThanOrEqual(40 - mayPass);
+    expect(rejected.length).toBeGreaterThan(0);
     for (const r of rejected) {
       expect(r.reason).toMatchObject({
         name: 'ThrottlingException',

@@ -842,6 +842,7 @@ export class JitAccessService {
     }
     // Decided for this caller now; what the shown requests look like is the
     // page's, so the same requests shown make the same response.
+    if (reviews) return { items: shown.map(toPublic), nextCursor: page.nextCursor };
     const shownIds = shown.map(r => r.id).join(' ');
     const last = this.#approvalsOf.get(page);
     if (last?.shown === shownIds) return last.response;
