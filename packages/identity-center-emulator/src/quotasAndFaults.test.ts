@@ -46,30 +46,40 @@ const pairs = ['111111111111', '222222222222', '333333333333'].flatMap(
   account => seed.users.map(u => [account, u.userId!] as const),
 );
 
+/**
+ * Stops Date (only Date: timers and I/O run) until the test ends or moves
+ * it (jest.setSystemTime): the calls-per-second bucket then refills only
+ * when a test says so. Calls sent "at once" take tens of ms to arrive on a
+ * busy machine, in which a real clock refills the bucket (CI once saw 22 of
+ * 40 let through a bucket of 20).
+ */
+function freezeClock() {
+  jest.useFakeTimers({
+    now: Date.now(),
+    doNotFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'clearImmediate', 'nextTick', 'queueMicrotask', 'hrtime', 'performance'],
+  });
+}
+
 describe('quotas', () => {
   let emulator: IdentityCenterEmulator;
   let c: ReturnType<typeof sdkClients>;
   afterEach(async () => {
+    jest.useRealTimers();
     c.destroy();
     await emulator.close();
   });
 
   it('throttles SSO Admin calls beyond 20 per second (40 at once, SDK retries off)', async () => {
+    freezeClock(); // so exactly the bucket's 20 pass
     emulator = await startIdentityCenterEmulator();
     c = sdkClients(emulator.url);
-    const t0 = Date.now();
     const results = await Promise.allSettled(
       Array.from({ length: 40 }, () => list(c)),
     );
-    // The bucket holds 20 and refills at 20 a second while the 40 arrive
-    // (tens of ms on a busy machine: CI once saw 22 let through).
-    const mayPass = Math.floor(20 + (20 * (Date.now() - t0)) / 1000);
     const rejected = results.filter(
       (r): r is PromiseRejectedResult => r.status === 'rejected',
     );
-    expect(results.length - rejected.length).toBeLessThanOrEqual(mayPass);
-    expect(rejected.length).toBeGreaterThanOrEqual(40 - mayPass);
-    expect(rejected.length).toBeGreaterThan(0);
+    expect(rejected).toHaveLength(20);
     for (const r of rejected) {
       expect(r.reason).toMatchObject({
         name: 'ThrottlingException',
@@ -83,12 +93,15 @@ describe('quotas', () => {
     expect(state.calls.ListPermissionSets).toBe(40);
     expect(state.stats.peakCallsPerSecond).toBe(40);
 
-    // the bucket refills at the quota's rate
-    await sleep(300);
+    // the bucket refills at the quota's rate: one call's worth in 50 ms
+    await expect(list(c)).rejects.toMatchObject({ name: 'ThrottlingException' });
+    jest.setSystemTime(Date.now() + 50);
     await expect(list(c)).resolves.toBeDefined();
+    await expect(list(c)).rejects.toMatchObject({ name: 'ThrottlingException' });
   });
 
   it('the rate is configurable, and applies to SSO Admin only', async () => {
+    freezeClock();
     emulator = await startIdentityCenterEmulator({
       quotas: { callsPerSecond: 5 },
     });
@@ -96,9 +109,7 @@ describe('quotas', () => {
     const results = await Promise.allSettled(
       Array.from({ length: 10 }, () => list(c)),
     );
-    expect(
-      results.filter(r => r.status === 'fulfilled').length,
-    ).toBeLessThanOrEqual(6);
+    expect(results.filter(r => r.status === 'fulfilled')).toHaveLength(5);
     const lookups = await Promise.allSettled(
       Array.from({ length: 10 }, () =>
         c.ids.send(
