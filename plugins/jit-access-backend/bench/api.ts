@@ -843,6 +843,19 @@ async function main() {
     });
     const nextRequester = () =>
       userRefOf(FIRST_PLAIN_USER + (requester++ % 200));
+    /**
+     * A step where the next requester asks for one of team-main's accounts
+     * in turn (kept in the connection's context as `requester`; the
+     * capture keeps the new request's id as `id`).
+     */
+    const createOnMainAccounts = () => {
+      let i = 0;
+      return (ctx: Record<string, unknown>): Req => {
+        const user = nextRequester();
+        ctx.requester = user;
+        return { method: 'POST', path: '/requests', user, body: createBody(i++ % MAIN_TEAM_ACCOUNTS) };
+      };
+    };
     await run('GET /requests?view=approvals', 'owner of 50 accounts', () => [
       () => ({
         method: 'GET',
@@ -859,13 +872,9 @@ async function main() {
       'GET /requests?view=approvals, after a change (listed anew)',
       'owner of 50 accounts',
       () => {
-        let i = 0;
+        const create = createOnMainAccounts();
         return [
-          ctx => {
-            ctx.account = i++ % MAIN_TEAM_ACCOUNTS;
-            ctx.requester = nextRequester();
-            return { method: 'POST', path: '/requests', user: ctx.requester as string, body: createBody(ctx.account as number) };
-          },
+          create,
           () => ({ method: 'GET', path: '/requests?view=approvals', user: MAIN_OWNER }),
           ctx => ({ method: 'POST', path: `/requests/${ctx.id}/cancel`, user: ctx.requester as string, body: {} }),
         ];
@@ -950,17 +959,8 @@ async function main() {
       'POST /requests + POST /requests/:id/approve (pair)',
       'requester, then owner',
       () => {
-        let i = 0;
         return [
-          ctx => {
-            ctx.account = i++ % MAIN_TEAM_ACCOUNTS;
-            return {
-              method: 'POST',
-              path: '/requests',
-              user: nextRequester(),
-              body: createBody(ctx.account as number),
-            };
-          },
+          createOnMainAccounts(),
           ctx => ({
             method: 'POST',
             path: `/requests/${ctx.id}/approve`,
