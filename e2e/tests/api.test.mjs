@@ -81,18 +81,36 @@ test('request → owner approval → verified grant in Identity Center → activ
   assert.equal(again.status, 409);
 });
 
-test('a request on an account nobody can approve is refused with the reason', async () => {
+test('a standard request on an account without owners goes to the Admins and says so', async () => {
   const { body: accounts } = await api('alice', 'GET', '/accounts');
   const orphan = accounts.items.find(a => a.name === 'orphan');
-  assert.equal(orphan.hasApprover, false);
+  assert.equal(orphan.hasApprover, true);
+  assert.deepEqual(orphan.ownerless, { adminNames: ['Carol Chen', 'Dave Davis'] });
   const res = await api('alice', 'POST', '/requests', {
     accountId: '333333333333',
     permissionSetArn: orphan.permissionSets[0].arn,
     durationMinutes: 30,
     reason: 'Need logs',
   });
-  assert.equal(res.status, 400);
-  assert.match(res.body.error.message, /Nobody can approve requests for account orphan/);
+  assert.equal(res.status, 201);
+  assert.match(res.body.statusReason, /^orphan has no owner who can approve .*goes to the Admins and SSO Admins: Carol Chen, Dave Davis\./);
+  assert.deepEqual(res.body.approvers.map(a => a.name), ['Carol Chen', 'Dave Davis']);
+  assert.equal((await api('alice', 'POST', `/requests/${res.body.id}/cancel`, {})).status, 200);
+});
+
+test('a request another user may not see is a 404 that says who can see requests', async () => {
+  const { body: accounts } = await api('alice', 'GET', '/accounts');
+  const production = accounts.items.find(a => a.name === 'production');
+  const created = await api('alice', 'POST', '/requests', {
+    accountId: production.accountId,
+    permissionSetArn: production.permissionSets[0].arn,
+    durationMinutes: 30,
+    reason: 'visibility',
+  });
+  const res = await api('bob', 'GET', `/requests/${created.body.id}`);
+  assert.equal(res.status, 404);
+  assert.match(res.body.error.message, /was not found, or it is not visible to you: a request is visible to its requester, the owners of its account, approvers, and JIT Access admins/);
+  assert.equal((await api('alice', 'POST', `/requests/${created.body.id}/cancel`, {})).status, 200);
 });
 
 test('bad input is a 400 that names the field', async () => {

@@ -163,7 +163,7 @@ test('rejected with a comment: alice sees who rejected and why', async () => {
   await alice.context.close();
 });
 
-test('a requester sees her role and what would give her the missing tabs; an account nobody can approve says so', async () => {
+test('a requester sees her role and what would give her the missing tabs; an account without owners goes to the Admins and says so', async () => {
   const alice = await signIn('alice');
   const a = alice.page;
   await a.goto(`${FRONTEND}/jit-access`);
@@ -172,13 +172,17 @@ test('a requester sees her role and what would give her the missing tabs; an acc
   assert.match(hint, /Pending approvals.*appear when you own an onboarded AWS account/);
   assert.equal(await a.getByRole('tab', { name: 'Pending approvals' }).count(), 0);
   await pick(a, 'Account', /orphan/);
-  await a.getByText(/Nobody can approve requests for this account/).waitFor();
-  await shot(a, 'alice-role-hint-and-orphan');
+  const notice = a.getByTestId('ownerless-notice');
+  await notice.getByText(/orphan has no owners, so your request goes to the Admins and SSO Admins \(Carol Chen, Dave Davis\)/).waitFor();
+  await shot(a, 'alice-role-hint-and-ownerless-notice');
   await pick(a, 'Permission set', /ReadOnlyAccess/);
   await a.getByLabel('Reason').fill('Check the legacy stack');
   await a.getByRole('button', { name: 'Submit request' }).click();
-  await a.getByText(/Could not submit the request: .*Nobody can approve requests for account orphan/).first().waitFor();
-  await shot(a, 'alice-orphan-refused');
+  await a.getByText(/orphan has no owner who can approve .* so this request goes to the Admins and SSO Admins: Carol Chen, Dave Davis/).first().waitFor();
+  await a.getByTestId('current-approvers').getByText('Can approve: Carol Chen, Dave Davis').waitFor();
+  await shot(a, 'alice-ownerless-request-goes-to-admins');
+  const id = a.url().split('/').pop();
+  assert.equal((await api('alice', 'POST', `/requests/${id}/cancel`, {})).status, 200);
   await alice.context.close();
 
   const erin = await signIn('erin');

@@ -58,7 +58,7 @@ test('alice requests sandbox access; bob approves it on the entity page; it is a
   await bob.context.close();
 });
 
-test('the custom policy editor validates as you type; admins see accounts nobody can approve', async () => {
+test('the custom policy editor validates as you type; admins see accounts without owners flagged', async () => {
   const alice = await signIn('alice');
   const p = alice.page;
   await p.goto(`${FRONTEND}/jit-access`);
@@ -78,7 +78,7 @@ test('the custom policy editor validates as you type; admins see accounts nobody
   const carol = await signIn('carol');
   const c = carol.page;
   await c.goto(`${FRONTEND}/jit-access/config`);
-  await c.getByTestId('no-approver-flag').getByText(/Nobody can approve requests for: orphan/).waitFor();
+  await c.getByTestId('ownerless-flag').getByText(/No owners: orphan\. Standard requests there go to the Admins and SSO Admins/).waitFor();
   await shot(c, 'carol-config-page');
   await carol.context.close();
 });

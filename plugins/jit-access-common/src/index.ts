@@ -18,6 +18,7 @@ export type {
   Approver,
   ApproverKind,
   CallerInfo,
+  ConfigImpact,
   CreateRequestBody,
   DurationCause,
   JitSettings,
@@ -78,6 +79,13 @@ export {
 } from './lifecycle';
 export type { RequestEventName, RequestTransition } from './lifecycle';
 export { approverKindLabel, decideApproval, describeStep, stepsFor } from './approval';
+export { RECHECKED_STATUSES, recheckConfig } from './configRecheck';
+export type {
+  ConfigChangeKind,
+  ConfigChangeRecord,
+  RecheckFacts,
+  RecheckVerdict,
+} from './configRecheck';
 export type { ApprovalDenial, ApprovalFacts, ApprovalVerdict } from './approval';
 export {
   BREAK_GLASS_MIN_REASON_LENGTH,

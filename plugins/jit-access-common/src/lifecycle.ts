@@ -7,6 +7,8 @@ export type RequestEventName =
   | 'break-glass'
   | 'reject'
   | 'cancel'
+  | 'withdraw'
+  | 'add-step'
   | 'time-out'
   | 'start-provisioning'
   | 'provisioned'
@@ -39,6 +41,15 @@ export const REQUEST_TRANSITIONS: readonly RequestTransition[] = [
   { from: 'pending', event: 'reject', to: 'rejected' },
   { from: 'pending', event: 'cancel', to: 'cancelled' },
   { from: 'pending', event: 'time-out', to: 'timed_out' },
+  // The config of now no longer allows the request, or the session an
+  // extension extends is over: it ends before anything is granted.
+  { from: 'pending', event: 'withdraw', to: 'cancelled' },
+  { from: 'approved', event: 'withdraw', to: 'cancelled' },
+  { from: 'provisioning', event: 'withdraw', to: 'cancelled' },
+  // The config now requires another approval step.
+  { from: 'pending', event: 'add-step', to: 'pending' },
+  { from: 'approved', event: 'add-step', to: 'pending' },
+  { from: 'provisioning', event: 'add-step', to: 'pending' },
   { from: 'approved', event: 'cancel', to: 'cancelled' },
   { from: 'approved', event: 'start-provisioning', to: 'provisioning' },
   { from: 'provisioning', event: 'provisioned', to: 'active' },

@@ -53,6 +53,11 @@ export interface ApprovalStep {
   decidedByName?: string;
   decidedAt?: string;
   comment?: string;
+  /**
+   * Why this step was added after the request was made: the config changed
+   * (e.g. its permission set was marked as needing two approvals).
+   */
+  addedReason?: string;
 }
 
 /** Why the effective duration is what it is. @public */
@@ -186,6 +191,13 @@ export interface RequestableAccount {
   owners: string[];
   /** False when nobody can approve standard requests for this account. */
   hasApprover: boolean;
+  /**
+   * The account has no owner who could approve (nobody in the catalog owner
+   * or the assigned owners): standard requests go to the Admins and SSO
+   * Admins named here; custom policy requests, whose step 1 needs an owner,
+   * are refused.
+   */
+  ownerless?: { adminNames: string[] };
   /** Self-approved emergency access (break-glass) is allowed on this account. */
   breakGlassAllowed: boolean;
 }
@@ -280,6 +292,8 @@ export interface AccountConfig {
   assignedOwners: string[];
   /** False when nobody could approve a standard request: flagged on the config page. */
   hasApprover: boolean;
+  /** No owner could approve: standard requests go to Admins/SSO Admins, custom ones are refused. Flagged on the config page. */
+  ownerless: boolean;
   /** Names of the people who can approve, resolved through the catalog. */
   approverNames: string[];
 }
@@ -291,6 +305,21 @@ export interface AccountConfigUpdate {
   customPolicyAllowed?: boolean;
   breakGlassAllowed?: boolean;
   assignedOwners?: string[];
+}
+
+/**
+ * What a config change would do to open requests (pending, approved and
+ * waiting, provisioning): shown on the config page before the change is
+ * saved, and returned by the save.
+ * @public
+ */
+export interface ConfigImpact {
+  /** Requests that would end, nothing granted. */
+  withdrawn: string[];
+  /** Requests that would gain an approval step. */
+  stepAdded: string[];
+  /** In words, e.g. "Ends 2 open requests (JIT-…, JIT-…) and adds a step to 1"; absent when nothing is affected. */
+  message?: string;
 }
 
 /** A permission set as the config page sees it. @public */

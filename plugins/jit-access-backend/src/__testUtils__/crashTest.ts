@@ -12,6 +12,7 @@
  * test files engineCrash.*.test.ts declare it per database, so that jest can
  * run the two at once.
  */
+import { onboardForGrants } from './onboard';
 import {
   demoSeed,
   EmulatorSeed,
@@ -126,15 +127,7 @@ async function crashCycles(ctx: {
   const random = seededRandom(ctx.randomSeed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
   const store = await DatabaseJitStore.forTest(db.knex);
-  for (const a of ACCOUNTS) {
-    await store.upsertAccount({
-      ...a,
-      onboarded: true,
-      customPolicyAllowed: true,
-      breakGlassAllowed: false,
-      assignedOwners: [],
-    });
-  }
+  await onboardForGrants(store, seed, ACCOUNTS, { customPolicyAllowed: true });
   const workerConfig = {
     db: db.config,
     emulatorUrl: emulator.url,
@@ -167,21 +160,20 @@ async function crashCycles(ctx: {
       durationCause: 'requested',
       reason: 'crash test',
       status: 'approved',
-      requiredSteps: 1,
+      // A custom policy is approved in two steps, owner then admin.
+      requiredSteps: custom ? 2 : 1,
       createdAt: created,
       updatedAt: created,
       attempts: 0,
     };
     await store.createRequest({
       request,
-      steps: [
-        {
-          step: 1,
-          approverKind: 'owner-or-admin',
-          status: 'approved',
-          decidedBy: 'user:default/carol',
-        },
-      ],
+      steps: custom
+        ? [
+            { step: 1, approverKind: 'owner', status: 'approved', decidedBy: 'user:default/bob' },
+            { step: 2, approverKind: 'admin', status: 'approved', decidedBy: 'user:default/carol' },
+          ]
+        : [{ step: 1, approverKind: 'owner-or-admin', status: 'approved', decidedBy: 'user:default/carol' }],
       actor: request.requester,
     });
   };

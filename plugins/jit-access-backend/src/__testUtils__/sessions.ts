@@ -11,6 +11,7 @@ import type {
 } from '@jit-access/identity-center-emulator';
 import type { JitStore, StoredRequest } from '../database';
 import { SYSTEM_ACTOR } from '../service/types';
+import { onboardForGrants } from './onboard';
 
 /** Adds `count` users with one assignment each to the seed; returns the assignments. */
 export function addSessionUsers(
@@ -53,16 +54,11 @@ export async function createSessions(
   expiresAt?: (index: number) => number,
   now = Date.now(),
 ): Promise<string[]> {
-  for (const accountId of new Set(assignments.map(a => a.accountId))) {
-    await store.upsertAccount({
-      accountId,
-      name: accountId,
-      onboarded: true,
-      breakGlassAllowed: false,
-      customPolicyAllowed: false,
-      assignedOwners: [],
-    });
-  }
+  await onboardForGrants(
+    store,
+    seed,
+    [...new Set(assignments.map(a => a.accountId))].map(accountId => ({ accountId })),
+  );
   const ids: string[] = [];
   for (const [i, a] of assignments.entries()) {
     const created = new Date(now).toISOString();

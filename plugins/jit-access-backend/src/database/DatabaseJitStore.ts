@@ -27,6 +27,7 @@ import {
   REQUEST_ID_PATTERN,
   TABLE_ACCOUNTS,
   TABLE_ACCOUNT_PERMISSION_SETS,
+  TABLE_CONFIG_CHANGES,
   TABLE_EVENTS,
   TABLE_LOCKS,
   TABLE_PENDING_VERSIONS,
@@ -40,6 +41,8 @@ import {
 } from './tables';
 import {
   AccountActivityCounts,
+  ConfigChange,
+  ConfigChangeName,
   EndReason,
   JitStore,
   LoadedRequest,
@@ -247,6 +250,46 @@ export class DatabaseJitStore implements JitStore {
           .merge(['value']);
       }
     });
+  }
+
+  async recordConfigChanges(changes: ConfigChange[], now: number): Promise<void> {
+    if (!changes.length) return;
+    await this.db(TABLE_CONFIG_CHANGES).insert(
+      changes.map(c => ({
+        at: now,
+        actor: c.actor,
+        account_id: c.accountId ?? null,
+        permission_set_arn: c.permissionSetArn ?? null,
+        change: c.change,
+      })),
+    );
+  }
+
+  async latestConfigChanges(args: {
+    accountId: string;
+    permissionSetArn?: string;
+  }): Promise<Partial<Record<ConfigChangeName, { actor: string; at: number; seq: number }>>> {
+    const rows: Array<{ id: DbBigInt; change: ConfigChangeName; actor: string; at: DbBigInt }> = await this.db(
+      TABLE_CONFIG_CHANGES,
+    )
+      .select('id', 'change', 'actor', 'at')
+      .where(q => {
+        q.where({ account_id: args.accountId, permission_set_arn: null });
+        if (args.permissionSetArn) {
+          // The set on this account (disabled here), or the set as a whole (two levels).
+          const arn = args.permissionSetArn;
+          q.orWhere(w =>
+            w.where({ permission_set_arn: arn }).andWhere(a => a.where({ account_id: args.accountId }).orWhereNull('account_id')),
+          );
+        }
+      })
+      .orderBy('id', 'desc')
+      .limit(200);
+    const latest: Partial<Record<ConfigChangeName, { actor: string; at: number; seq: number }>> = {};
+    for (const r of rows) {
+      latest[r.change] ??= { actor: r.actor, at: Number(r.at), seq: Number(r.id) };
+    }
+    return latest;
   }
 
   // ---------------------------------------------------------------- requests
@@ -542,7 +585,9 @@ export class DatabaseJitStore implements JitStore {
   }
 
   async transition(t: Transition): Promise<TransitionResult | undefined> {
-    if (this.pg) return applyTransition(this.db, t, true);
+    // A transition that rewrites the steps (rare: a config change) takes a
+    // transaction on both databases; the others are one statement on PostgreSQL.
+    if (this.pg && !t.setSteps) return applyTransition(this.db, t, true);
     return this.db.transaction(tx => applyTransition(tx, t, false));
   }
 
@@ -609,11 +654,19 @@ export class DatabaseJitStore implements JitStore {
     });
   }
 
+  async listExtensionsOf(sessionId: string, statuses: RequestStatus[]): Promise<StoredRequest[]> {
+    const rows = await this.db<DbRequestRow>(TABLE_REQUESTS)
+      .where({ extends_request_id: sessionId })
+      .whereIn('status', statuses);
+    return rows.map(mapRequest);
+  }
+
   async listByStatus(
     statuses: RequestStatus[],
-    options?: { endedAfter?: number; limit?: number },
+    options?: { endedAfter?: number; limit?: number; provisioned?: boolean },
   ): Promise<StoredRequest[]> {
     const q = this.db<DbRequestRow>(TABLE_REQUESTS).whereIn('status', statuses);
+    if (options?.provisioned) q.whereNotNull('principal_id');
     if (options?.endedAfter !== undefined) q.where('ended_at', '>=', options.endedAfter);
     const rows = await q.orderBy('created_at').limit(options?.limit ?? 10_000);
     return rows.map(mapRequest);
@@ -851,6 +904,23 @@ async function applyTransition(
       .where({ request_id: t.requestId, step: t.decideStep.step })
       .update(decide!);
   }
+  for (const step of t.setSteps ?? []) {
+    // Only undecided steps are rewritten; decided ones keep their decision.
+    const n = await db(TABLE_STEPS)
+      .where({ request_id: t.requestId, step: step.step })
+      .whereIn('status', ['waiting', 'pending'])
+      .update({ approver_kind: step.approverKind, status: step.status, added_reason: step.addedReason ?? null });
+    const exists = n > 0 || (await db(TABLE_STEPS).where({ request_id: t.requestId, step: step.step }).first());
+    if (!exists) {
+      await db(TABLE_STEPS).insert({
+        request_id: t.requestId,
+        step: step.step,
+        approver_kind: step.approverKind,
+        status: step.status,
+        added_reason: step.addedReason ?? null,
+      });
+    }
+  }
   if (t.openStep !== undefined) {
     await db(TABLE_STEPS)
       .where({ request_id: t.requestId, step: t.openStep })
@@ -883,7 +953,19 @@ function bumpPendingVersion(db: Knex | Knex.Transaction, requestId: string, only
 }
 
 /** The steps of a request after transition `t` was applied to them (as applyTransition writes them). */
-export function stepsAfter(steps: ApprovalStep[], t: Pick<Transition, 'decideStep' | 'openStep' | 'now'>): ApprovalStep[] {
+export function stepsAfter(
+  before: ApprovalStep[],
+  t: Pick<Transition, 'decideStep' | 'openStep' | 'now' | 'setSteps'>,
+): ApprovalStep[] {
+  let steps = before;
+  for (const set of t.setSteps ?? []) {
+    const existing = steps.find(s => s.step === set.step);
+    if (!existing) steps = [...steps, set];
+    else if (existing.status === 'waiting' || existing.status === 'pending') {
+      steps = steps.map(s => (s.step === set.step ? set : s));
+    }
+  }
+  steps = [...steps].sort((a, b) => a.step - b.step);
   return steps.map(s => {
     if (t.decideStep && s.step === t.decideStep.step) {
       return {
@@ -920,6 +1002,7 @@ function mapStep(s: DbStepRow): ApprovalStep {
     decidedBy: s.decided_by ?? undefined,
     decidedAt: toIso(s.decided_at),
     comment: s.comment ?? undefined,
+    ...(s.added_reason ? { addedReason: s.added_reason } : {}),
   };
 }
 
@@ -998,6 +1081,7 @@ function patchToRow(p: RequestPatch): Partial<DbRequestRow> {
   if ('tempPermissionSetArn' in p)
     row.temp_permission_set_arn = p.tempPermissionSetArn ?? null;
   if ('attempts' in p) row.attempts = p.attempts ?? 0;
+  if (p.requiredSteps !== undefined) row.required_steps = p.requiredSteps;
   if ('nextAttemptAt' in p) row.next_attempt_at = p.nextAttemptAt ?? null;
   if (p.decidedAt !== undefined) row.decided_at = p.decidedAt;
   if (p.activatedAt !== undefined) row.activated_at = p.activatedAt;

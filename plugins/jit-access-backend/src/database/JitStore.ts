@@ -1,6 +1,7 @@
 import type {
   AccessRequest,
   ApprovalStep,
+  ConfigChangeKind,
   JitSettings,
   RequestEvent,
   RequestStatus,
@@ -89,6 +90,7 @@ export type RequestPatch = Partial<
     | 'tempPermissionSetArn'
     | 'attempts'
     | 'nextAttemptAt'
+    | 'requiredSteps'
   >
 > & {
   decidedAt?: number;
@@ -115,6 +117,12 @@ export interface Transition {
   };
   /** Step that becomes pending in the same transaction. */
   openStep?: number;
+  /**
+   * Steps to write as given, in the same transaction (the config now
+   * requires another step): undecided steps are rewritten, missing ones
+   * added; decided steps are left as they are.
+   */
+  setSteps?: ApprovalStep[];
   event: { actor: string; type: string; comment?: string };
   now: number;
 }
@@ -145,6 +153,23 @@ export interface AccountActivityCounts {
   approvedRequests: number;
 }
 
+/** A change an admin made to an account or a permission set. */
+export type ConfigChangeName =
+  | ConfigChangeKind
+  | 'onboarded'
+  | 'permission-set-enabled'
+  | 'custom-policies-allowed'
+  | 'two-levels-dropped'
+  | 'break-glass-allowed'
+  | 'break-glass-disallowed';
+
+export interface ConfigChange {
+  change: ConfigChangeName;
+  actor: string;
+  accountId?: string;
+  permissionSetArn?: string;
+}
+
 /** Persistence of JIT Access. One knex implementation: DatabaseJitStore. */
 export interface JitStore {
   // accounts and permission sets
@@ -161,6 +186,17 @@ export interface JitStore {
   setPermissionSetRequiresTwoLevels(arn: string, value: boolean): Promise<boolean>;
   getSettings(defaults: JitSettings): Promise<JitSettings>;
   putSettings(settings: JitSettings): Promise<void>;
+  /** Appends config changes to their log (append-only). */
+  recordConfigChanges(changes: ConfigChange[], now: number): Promise<void>;
+  /**
+   * The latest change of each kind that touched this account, or this
+   * permission set (on this account or as a whole), with its author;
+   * `seq` orders changes (later is larger).
+   */
+  latestConfigChanges(args: {
+    accountId: string;
+    permissionSetArn?: string;
+  }): Promise<Partial<Record<ConfigChangeName, { actor: string; at: number; seq: number }>>>;
 
   // requests
   /**
@@ -204,8 +240,14 @@ export interface JitStore {
 
   /** Appends an event without a status change (e.g. a reconciler repair). */
   appendEvent(requestId: string, event: { actor: string; type: string; comment?: string }, now: number): Promise<void>;
+  /** Requests extending `sessionId` that are in one of these statuses. */
+  listExtensionsOf(sessionId: string, statuses: RequestStatus[]): Promise<StoredRequest[]>;
   /** Requests in these statuses, oldest first (for the reconciler). */
-  listByStatus(statuses: RequestStatus[], options?: { endedAfter?: number; limit?: number }): Promise<StoredRequest[]>;
+  listByStatus(
+    statuses: RequestStatus[],
+    /** `provisioned`: only requests whose Identity Center user was resolved (the engine began a grant). */
+    options?: { endedAfter?: number; limit?: number; provisioned?: boolean },
+  ): Promise<StoredRequest[]>;
 
   /**
    * Active requests ending before `before` that were not warned yet; marks

@@ -16,6 +16,7 @@ export const TABLE_STEPS = 'jit_approval_steps';
 export const TABLE_EVENTS = 'jit_request_events';
 export const TABLE_LOCKS = 'jit_locks';
 export const TABLE_PENDING_VERSIONS = 'jit_pending_versions';
+export const TABLE_CONFIG_CHANGES = 'jit_config_changes';
 
 /** Rows of TABLE_PENDING_VERSIONS (migration 20261202100000_pending_versions). */
 export const PENDING_VERSION_SLOTS = 16;
@@ -102,6 +103,7 @@ export type DbStepRow = {
   decided_by: string | null;
   decided_at: DbBigInt | null;
   comment: string | null;
+  added_reason?: string | null;
 };
 
 export type DbEventRow = {

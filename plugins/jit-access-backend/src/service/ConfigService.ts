@@ -3,17 +3,19 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   type AccountConfig,
   type AccountConfigUpdate,
+  type ConfigImpact,
   type JitSettings,
   type PermissionSetConfig,
   type RoleMappings,
   jitAccessConfigManagePermission,
   parseIsoDuration,
 } from '@jit-access/plugin-jit-access-common';
-import type { JitStore, StoredAccount, StoredPermissionSet } from '../database';
+import type { ConfigChange, JitStore, StoredAccount, StoredPermissionSet } from '../database';
 import type { IdentityCenterGateway } from '../identity-center';
 import { AccountDirectory, catalogOwnersOf } from './AccountDirectory';
 import { ConfiguredAccount } from './config';
 import { JitAuthorizer } from './JitAuthorizer';
+import type { ConfigView, RequestRecheck } from './RequestRecheck';
 import { Caller } from './types';
 
 /**
@@ -31,8 +33,15 @@ export class ConfigService {
       logger: LoggerService;
       /** Called after every change, to invalidate what request paths cache (ConfigCache). */
       onChange?: () => void;
+      /** Applies a change to the open requests it touches (and previews it). */
+      recheck: RequestRecheck;
+      now?: () => number;
     },
   ) {}
+
+  private now() {
+    return this.deps.now?.() ?? Date.now();
+  }
 
   private changed() {
     this.deps.onChange?.();
@@ -70,6 +79,7 @@ export class ConfigService {
       }
     }
     const result: AccountConfig[] = [];
+    const admins = await directory.peopleOf(this.deps.authorizer.adminGroupRefs());
     for (const a of byId.values()) {
       const entity = entities.get(a.accountId);
       const people = await directory.peopleOf(await directory.ownersOf(a));
@@ -83,19 +93,50 @@ export class ConfigService {
         breakGlassAllowed: a.breakGlassAllowed,
         catalogOwners: entity ? catalogOwnersOf(entity) : [],
         assignedOwners: a.assignedOwners,
-        hasApprover: people.length > 0,
-        approverNames: people.map(p => p.name),
+        // Standard requests: an owner or an Admin/SSO Admin approves.
+        hasApprover: people.length + admins.length > 0,
+        ownerless: people.length === 0,
+        approverNames: (people.length ? people : admins).map(p => p.name),
       });
     }
     return result.sort((x, y) => x.name.localeCompare(y.name));
   }
 
+  /**
+   * Saves a change to an account, records who made it, and applies it to the
+   * open requests on the account: those the config no longer allows end,
+   * those that now need another step gain it (`impact` says which).
+   */
   async updateAccount(
     caller: Caller,
     accountId: string,
     update: AccountConfigUpdate,
-  ): Promise<AccountConfig> {
+  ): Promise<AccountConfig & { impact: ConfigImpact }> {
     await this.requireAdmin(caller);
+    const { store, recheck } = this.deps;
+    const { existing, next } = await this.proposedAccount(accountId, update);
+    await store.upsertAccount(next);
+    await store.recordConfigChanges(accountChanges(caller.userEntityRef, existing, next), this.now());
+    this.changed();
+    const impact = await recheck.openRequestsUnder({ accountId }, recheck.stored, true);
+    const all = await this.listAccounts(caller);
+    return { ...all.find(a => a.accountId === accountId)!, impact };
+  }
+
+  /** What saving `update` would do to the open requests on the account; nothing is written. */
+  async previewAccountUpdate(caller: Caller, accountId: string, update: AccountConfigUpdate): Promise<ConfigImpact> {
+    await this.requireAdmin(caller);
+    const { recheck } = this.deps;
+    const { next } = await this.proposedAccount(accountId, update);
+    const view: ConfigView = {
+      account: async id => (id === accountId ? next : recheck.stored.account(id)),
+      permissionSet: arn => recheck.stored.permissionSet(arn),
+    };
+    return recheck.openRequestsUnder({ accountId }, view, false);
+  }
+
+  /** The account as it is and as it would be after `update` (validated). */
+  private async proposedAccount(accountId: string, update: AccountConfigUpdate) {
     const { store, directory } = this.deps;
     const existing = await store.getAccount(accountId);
     const entity = (await directory.accountEntities()).get(accountId);
@@ -113,7 +154,7 @@ export class ConfigService {
         );
       }
     }
-    await store.upsertAccount({
+    const next: StoredAccount = {
       accountId,
       name: existing?.name ?? entity!.metadata.title ?? entity!.metadata.name,
       entityRef:
@@ -125,10 +166,8 @@ export class ConfigService {
       assignedOwners: update.assignedOwners ?? existing?.assignedOwners ?? [],
       enabledPermissionSetArns:
         update.enabledPermissionSetArns ?? existing?.enabledPermissionSetArns ?? [],
-    });
-    this.changed();
-    const all = await this.listAccounts(caller);
-    return all.find(a => a.accountId === accountId)!;
+    };
+    return { existing, next };
   }
 
   async listPermissionSets(caller: Caller): Promise<PermissionSetConfig[]> {
@@ -162,18 +201,41 @@ export class ConfigService {
     return stored;
   }
 
+  /** Marks a permission set as needing two approvals (or not); open requests for it follow. */
   async updatePermissionSet(
     caller: Caller,
     arn: string,
     requiresTwoLevels: boolean,
-  ): Promise<PermissionSetConfig> {
+  ): Promise<PermissionSetConfig & { impact: ConfigImpact }> {
     await this.requireAdmin(caller);
-    if (!(await this.deps.store.setPermissionSetRequiresTwoLevels(arn, requiresTwoLevels))) {
+    const { store, recheck } = this.deps;
+    const before = (await store.listPermissionSets()).find(s => s.arn === arn);
+    if (!before || !(await store.setPermissionSetRequiresTwoLevels(arn, requiresTwoLevels))) {
       throw new NotFoundError(`Permission set '${arn}' not found`);
     }
+    if (before.requiresTwoLevels !== requiresTwoLevels) {
+      await store.recordConfigChanges(
+        [{ change: requiresTwoLevels ? 'two-levels-required' : 'two-levels-dropped', actor: caller.userEntityRef, permissionSetArn: arn }],
+        this.now(),
+      );
+    }
     this.changed();
-    const set = (await this.deps.store.listPermissionSets()).find(s => s.arn === arn)!;
-    return toConfig(set);
+    const impact = await recheck.openRequestsUnder({ permissionSetArn: arn }, recheck.stored, true);
+    const set = (await store.listPermissionSets()).find(s => s.arn === arn)!;
+    return { ...toConfig(set), impact };
+  }
+
+  /** What marking the set (not) two-level would do to its open requests; nothing is written. */
+  async previewPermissionSetUpdate(caller: Caller, arn: string, requiresTwoLevels: boolean): Promise<ConfigImpact> {
+    await this.requireAdmin(caller);
+    const { recheck } = this.deps;
+    const before = await recheck.stored.permissionSet(arn);
+    if (!before) throw new NotFoundError(`Permission set '${arn}' not found`);
+    const view: ConfigView = {
+      account: id => recheck.stored.account(id),
+      permissionSet: async a => (a === arn ? { ...before, requiresTwoLevels } : recheck.stored.permissionSet(a)),
+    };
+    return recheck.openRequestsUnder({ permissionSetArn: arn }, view, false);
   }
 
   async getSettings(caller: Caller): Promise<JitSettings> {
@@ -227,6 +289,25 @@ export class ConfigService {
     }
     this.changed();
   }
+}
+
+/** The changes from `before` to `after` of one account, as the config log keeps them. */
+function accountChanges(actor: string, before: StoredAccount | undefined, after: StoredAccount): ConfigChange[] {
+  const accountId = after.accountId;
+  const out: ConfigChange[] = [];
+  const flag = (was: boolean | undefined, is: boolean, on: ConfigChange['change'], off: ConfigChange['change']) => {
+    if (!!was !== is) out.push({ change: is ? on : off, actor, accountId });
+  };
+  flag(before?.onboarded, after.onboarded, 'onboarded', 'offboarded');
+  flag(before?.customPolicyAllowed, after.customPolicyAllowed, 'custom-policies-allowed', 'custom-policies-disallowed');
+  flag(before?.breakGlassAllowed, after.breakGlassAllowed, 'break-glass-allowed', 'break-glass-disallowed');
+  const was = new Set(before?.enabledPermissionSetArns ?? []);
+  const is = new Set(after.enabledPermissionSetArns);
+  for (const arn of was) if (!is.has(arn)) out.push({ change: 'permission-set-disabled', actor, accountId, permissionSetArn: arn });
+  for (const arn of is) if (!was.has(arn)) out.push({ change: 'permission-set-enabled', actor, accountId, permissionSetArn: arn });
+  const owners = (a?: StoredAccount) => [...(a?.assignedOwners ?? [])].sort().join('\n');
+  if (owners(before) !== owners(after)) out.push({ change: 'owners-changed', actor, accountId });
+  return out;
 }
 
 function toConfig(s: StoredPermissionSet): PermissionSetConfig {

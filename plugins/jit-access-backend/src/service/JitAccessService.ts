@@ -11,6 +11,7 @@ import {
   type AccountsResponse,
   type Approver,
   type ApprovalStep,
+  type ApproverKind,
   type CallerInfo,
   type CreateRequestBody,
   type JitSettings,
@@ -55,6 +56,7 @@ import { AccountDirectory, DIRECTORY_CACHE_MS, Person, toApprover } from './Acco
 import { activityWindow, TOP_REQUESTERS, toAccountActivity } from './accountActivity';
 import { ConfigCache, type ConfigSnapshot } from './ConfigCache';
 import { PendingPages } from './PendingPages';
+import type { RequestRecheck } from './RequestRecheck';
 import { JitAuthorizer } from './JitAuthorizer';
 import type { JitNotifier } from './JitNotifier';
 import type { JitRequestResource } from '../permissions/rules';
@@ -107,6 +109,8 @@ export class JitAccessService {
       config?: ConfigCache;
       /** Draws a new request id; for tests. Default `formatRequestId` of random bytes. */
       newRequestId?: () => string;
+      /** Holds approvals to the config of now, and ends the extensions of sessions that end. */
+      recheck: RequestRecheck;
     },
   ) {
     this.config = deps.config ?? new ConfigCache(deps.store, deps.settingsDefaults);
@@ -241,15 +245,18 @@ export class JitAccessService {
     };
     const items: RequestableAccount[] = [];
     const soleApproverOf = new Map<string, Set<string>>();
+    const admins = await people(this.deps.authorizer.adminGroupRefs());
     for (const a of onboarded) {
       const sets = a.enabledPermissionSetArns
         .map(arn => summaries.get(arn))
         .filter((s): s is PermissionSetSummary => !!s);
       if (!sets.length && !a.customPolicyAllowed) continue;
       const owners = ownersOf.get(a.accountId)!;
-      const approvers = await people(owners);
-      if (approvers.length === 1) {
-        const ref = approvers[0].entityRef;
+      const ownerPeople = await people(owners);
+      // A standard request is approved by an owner or an Admin/SSO Admin.
+      const approvers = new Set([...ownerPeople, ...admins].map(p => p.entityRef));
+      if (approvers.size === 1) {
+        const [ref] = approvers;
         soleApproverOf.set(ref, (soleApproverOf.get(ref) ?? new Set()).add(a.accountId));
       }
       items.push({
@@ -260,7 +267,8 @@ export class JitAccessService {
         customPolicyAllowed: a.customPolicyAllowed,
         customMaxDurationMinutes: settings.customMaxDurationMinutes,
         owners,
-        hasApprover: approvers.length > 0,
+        hasApprover: approvers.size > 0,
+        ...(ownerPeople.length ? {} : { ownerless: { adminNames: admins.map(p => p.name) } }),
         breakGlassAllowed: a.breakGlassAllowed,
       });
     }
@@ -324,7 +332,7 @@ export class JitAccessService {
 
   async createRequest(caller: Caller, input: CreateRequestBody): Promise<RequestDetail> {
     let body = input;
-    const { store, directory, authorizer } = this.deps;
+    const { store, authorizer } = this.deps;
     if (!(await authorizer.isAllowed(caller, jitAccessRequestCreatePermission))) {
       throw new NotAllowedError('You are not allowed to request JIT access');
     }
@@ -420,26 +428,7 @@ export class JitAccessService {
       breakGlass,
     });
 
-    // Refuse what nobody could approve: an account needs at least one owner
-    // who is a person other than the requester (SPEC §3, seed "stuck in pending").
-    const owners = await directory.ownersOf(account);
-    const allOwnerPeople = await directory.peopleOf(owners);
-    const ownerPeople = allOwnerPeople.filter(p => p.entityRef !== caller.userEntityRef);
-    let warning: string | undefined;
-    // Break-glass needs no approver; its review can always be closed by admins.
-    if (!ownerPeople.length && !breakGlass) {
-      let why = 'it has no owner in the catalog and no owners assigned';
-      if (owners.length) {
-        why = allOwnerPeople.length
-          ? `you are its only owner (${owners.join(', ')}), and nobody approves their own request`
-          : `its owners (${owners.join(', ')}) have no members`;
-      }
-      const message = `Nobody can approve requests for account ${account.name} (${account.accountId}): ${why}. Ask a JIT Access admin to assign owners (config page → Manage owners).`;
-      if (!settings.allowRequestsWithoutApprover) {
-        throw new InputError(`accountId: ${message}`);
-      }
-      warning = message;
-    }
+    const warning = breakGlass ? undefined : await this.whoCanApprove(caller, account, approverKinds, settings);
 
     const now = this.now();
     const request: StoredRequest = {
@@ -484,6 +473,51 @@ export class JitAccessService {
     );
     // The requester sees their own request, as stored: no need to check or read it again.
     return this.detail(caller, created);
+  }
+
+  /**
+   * Refuses a request nobody could approve (unless config allows it, with a
+   * warning), and returns the notice of a standard request on an account
+   * without owners: an owner OR an Admin/SSO Admin approves a standard
+   * request, so there the Admins decide; an owner step (custom policies and
+   * two-level permission sets) needs a person who owns the account.
+   * Nobody approves their own request, and one person not both steps.
+   */
+  private async whoCanApprove(
+    caller: Caller,
+    account: StoredAccount,
+    kinds: ApproverKind[],
+    settings: JitSettings,
+  ): Promise<string | undefined> {
+    const { directory, authorizer } = this.deps;
+    const owners = await directory.ownersOf(account);
+    const allOwnerPeople = await directory.peopleOf(owners);
+    const others = (people: Person[]) => people.filter(p => p.entityRef !== caller.userEntityRef);
+    const ownerPeople = others(allOwnerPeople);
+    const adminPeople = others(await directory.peopleOf(authorizer.adminGroupRefs()));
+    let why: string | undefined;
+    if (!owners.length) why = 'it has no owner in the catalog and no owners assigned';
+    else if (!allOwnerPeople.length) why = `its owners (${owners.join(', ')}) have no members`;
+    else if (!ownerPeople.length) why = `you are its only owner (${owners.join(', ')}), and nobody approves their own request`;
+    let nobody: string | undefined;
+    if (kinds[0] === 'owner-or-admin') {
+      if (!ownerPeople.length && !adminPeople.length) nobody = `${why}, and there are no Admins or SSO Admins to approve instead`;
+    } else if (!ownerPeople.length) {
+      nobody = `${why}; step 1 of this request needs an owner`;
+    } else if (!adminPeople.length || (adminPeople.length === 1 && ownerPeople.length === 1 && adminPeople[0].entityRef === ownerPeople[0].entityRef)) {
+      nobody = 'step 2 needs an Admin or SSO Admin other than the person who approves step 1, and there is none';
+    }
+    if (nobody) {
+      const message = `Nobody can approve this request for account ${account.name} (${account.accountId}): ${nobody}. Ask a JIT Access admin to assign owners (config page → Manage owners).`;
+      if (!settings.allowRequestsWithoutApprover) throw new InputError(`accountId: ${message}`);
+      return message;
+    }
+    if (kinds[0] === 'owner-or-admin' && !ownerPeople.length) {
+      return `${account.name} has no owner who can approve (${why}), so this request goes to the Admins and SSO Admins: ${adminPeople
+        .map(p => p.name)
+        .join(', ')}. Ask a JIT Access admin to assign owners (config page → Manage owners).`;
+    }
+    return undefined;
   }
 
   /**
@@ -540,17 +574,22 @@ export class JitAccessService {
     }
   }
 
-  /** Loads a request the caller may see, with its steps and events; 404 otherwise. */
+  /**
+   * Loads a request the caller may see, with its steps and events; 404
+   * otherwise. A request the caller may not see is "not found" exactly like
+   * one that does not exist, so the answer tells nothing about it; the
+   * message says who can see requests.
+   */
   private async visibleRequest(caller: Caller, id: string): Promise<LoadedRequest> {
     const loaded = await this.deps.store.loadRequest(id);
-    if (!loaded) throw new NotFoundError(`Request '${id}' not found`);
+    if (!loaded) throw new NotFoundError(notVisible(id));
     const { request } = loaded;
     if (request.requester === caller.userEntityRef) return loaded;
     const d = await this.deps.authorizer.forRequest(caller, await this.asResource(request), [
       jitAccessRequestReadPermission,
     ]);
     if (!d.get(jitAccessRequestReadPermission.name)) {
-      throw new NotFoundError(`Request '${id}' not found`);
+      throw new NotFoundError(notVisible(id));
     }
     return loaded;
   }
@@ -906,12 +945,19 @@ export class JitAccessService {
     action: 'approve' | 'reject',
     comment?: string,
   ): Promise<RequestDetail> {
-    const loaded = await this.visibleRequest(caller, id);
+    let loaded = await this.visibleRequest(caller, id);
+    const ctx = await this.actorContext(caller, loaded.request);
+    if (action === 'approve' && loaded.request.status === 'pending') {
+      loaded = await this.followConfigOfNow(caller, loaded, ctx);
+    }
     const { request, steps } = loaded;
-    const ctx = await this.actorContext(caller, request);
     const verdict = this.decisionAction(caller, request, steps, ctx, action);
     if (!verdict.allowed) {
-      if (request.status !== 'pending') throw new ConflictError(verdict.reason);
+      if (request.status !== 'pending') {
+        // Withdrawn or timed out: say why it ended, not only that it did.
+        const why = ['cancelled', 'timed_out'].includes(request.status) && request.statusReason;
+        throw new ConflictError(why ? `${verdict.reason} ${why}` : verdict.reason);
+      }
       throw new NotAllowedError(verdict.reason);
     }
     if (action === 'reject' && !comment?.trim() && (await this.settings()).requireRejectionComment) {
@@ -963,6 +1009,28 @@ export class JitAccessService {
     }
     if (action === 'approve' && last) this.deps.triggerWork(id);
     return this.detail(caller, JitAccessService.after(loaded, transition, result), ctx);
+  }
+
+  /**
+   * Before an approval: the config of now (not the config when the request
+   * was made) decides whether the request may go on. A request it no longer
+   * allows ends here (409, saying why); one that now needs another step
+   * gains it, and the approval goes on if the caller may still decide the
+   * current step.
+   */
+  private async followConfigOfNow(caller: Caller, loaded: LoadedRequest, ctx: ActorContext): Promise<LoadedRequest> {
+    const { verdict, applied } = await this.deps.recheck.enforce(loaded);
+    if (verdict.outcome === 'allowed') return loaded;
+    if (!applied) {
+      throw new ConflictError(`Request '${loaded.request.id}' changed while you decided it; reload to see its current state`);
+    }
+    const after = JitAccessService.after(loaded, applied.transition, applied.result);
+    if (verdict.outcome === 'withdraw') {
+      throw new ConflictError(`${loaded.request.id} can no longer be approved and has ended: ${verdict.reason}`);
+    }
+    const still = this.decisionAction(caller, after.request, after.steps, ctx, 'approve');
+    if (!still.allowed) throw new ConflictError(`${verdict.reason} ${still.reason}`);
+    return after;
   }
 
   /** Closes the open review of a break-glass request, with a comment. */
@@ -1035,9 +1103,19 @@ export class JitAccessService {
     };
     const result = await this.deps.store.transition(transition);
     if (!result) throw new ConflictError(`Request '${id}' changed while you revoked it`);
+    const by = (await this.deps.directory.user(caller.userEntityRef))?.name ?? caller.userEntityRef;
+    await this.deps.recheck.endExtensionsOf(request, mine ? `was ended early by ${by}` : `was revoked by ${by}`);
     this.deps.triggerWork(id);
     return this.detail(caller, JitAccessService.after(loaded, transition, result), ctx);
   }
+}
+
+/** The 404 of a request that does not exist or that the caller may not see: the same words for both. */
+export function notVisible(id: string): string {
+  return (
+    `Request '${id}' was not found, or it is not visible to you: a request is visible to its requester, ` +
+    "the owners of its account, approvers, and JIT Access admins. If you followed a link, ask the requester or an owner of the account."
+  );
 }
 
 export function toSummary(s: StoredPermissionSet): PermissionSetSummary {

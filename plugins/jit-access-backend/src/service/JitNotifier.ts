@@ -54,6 +54,7 @@ export class JitNotifier {
     const requester = (await this.deps.directory.user(r.requester))?.name ?? r.requester;
     switch (event) {
       case 'created':
+      case 'step-added':
       case 'approved-step-1': {
         if (r.status !== 'pending') return;
         const steps = as?.steps ?? (await store.getSteps(r.id));
@@ -102,6 +103,13 @@ export class JitNotifier {
         });
         return;
       }
+      case 'withdrawn':
+        await this.post([r.requester], [], r, {
+          title: `${r.id} has ended before any access was granted`,
+          description: r.statusReason ?? 'The JIT Access config no longer allows it.',
+          severity: 'normal',
+        });
+        return;
       case 'activated':
         await this.post([r.requester], [], r, {
           title: `${r.id}: your access to ${what} is active`,

@@ -13,6 +13,7 @@ import {
   withAssignmentLock,
 } from './assignmentClaims';
 import type { JitNotifier } from './JitNotifier';
+import { RequestRecheck } from './RequestRecheck';
 import { SYSTEM_ACTOR } from './types';
 
 const END_STATUS: Record<EndReason, 'expired' | 'revoked' | 'ended'> = {
@@ -72,9 +73,52 @@ export class LifecycleEngine {
       /** Bounds of `trigger`: requests processed at once, ids that may wait. Defaults 25 and 10,000. */
       trigger?: { concurrency?: number; queue?: number };
       now?: () => number;
+      /**
+       * Holds each grant to the config of now (checked as provisioning starts
+       * and again right before the assignment is created). Default: one on
+       * the store and directory (the engine never rechecks a pending request,
+       * so owners are not asked).
+       */
+      recheck?: RequestRecheck;
     },
   ) {
     this.#workerId = deps.workerId;
+    this.#recheck =
+      deps.recheck ??
+      new RequestRecheck({
+        store: deps.store,
+        notifier: deps.notifier,
+        now: deps.now,
+        directory: {
+          user: ref => deps.directory.user(ref),
+          ownersOf: async () => {
+            throw new Error('The lifecycle engine does not recheck pending requests');
+          },
+          peopleOf: async () => [],
+        },
+      });
+  }
+
+  readonly #recheck: RequestRecheck;
+
+  /**
+   * Whether the config of now still allows granting `r`; when it does not,
+   * the request ends (or goes back for the step the config now requires)
+   * and nothing is granted. `effects`: Identity Center may already hold
+   * something of this grant (a retry after a crash or an error).
+   */
+  private async configAllows(r: StoredRequest, effects: boolean): Promise<boolean> {
+    const steps = await this.deps.store.getSteps(r.id);
+    const { verdict, applied } = await this.#recheck.enforce({ request: r, steps }, { effects });
+    if (verdict.outcome === 'allowed') return true;
+    if (applied) {
+      this.deps.logger.info(`Request ${r.id} not granted: ${verdict.reason}`);
+      if (effects && r.kind === 'custom' && r.tempPermissionSetArn) {
+        // Best effort; the reconciler deletes temporary sets of requests that are not live.
+        await this.deps.gateway.deletePermissionSet(r.tempPermissionSetArn).catch(() => undefined);
+      }
+    }
+    return false;
   }
 
   private now() {
@@ -232,6 +276,8 @@ export class LifecycleEngine {
   private async provision(initial: StoredRequest) {
     const { store, gateway } = this.deps;
     let r = initial;
+    const effects = () => r.assignmentPreexisting !== undefined || !!r.tempPermissionSetArn;
+    if (!(await this.configAllows(r, effects()))) return;
     if (r.status === 'approved') {
       const ok = await store.transition({
         requestId: r.id,
@@ -264,6 +310,11 @@ export class LifecycleEngine {
         store,
         target,
         async () => {
+          // Right before the grant: the config of now still allows it.
+          const current = await store.getRequest(r.id);
+          if (!current || current.status !== 'provisioning') return undefined;
+          r = current;
+          if (!(await this.configAllows(r, effects()))) return undefined;
           if (r.assignmentPreexisting === undefined) {
             // Decide, and store, whether the assignment is standing access
             // BEFORE creating it: after a crash it would look pre-existing.
@@ -318,7 +369,10 @@ export class LifecycleEngine {
           event: { actor: SYSTEM_ACTOR, type: 'superseded', comment: `Extended by ${r.id}` },
           now,
         });
-        if (superseded) this.process(extended.id).catch(() => undefined);
+        if (superseded) {
+          await this.#recheck.endExtensionsOf(extended, `was taken over by its extension ${r.id}`);
+          this.process(extended.id).catch(() => undefined);
+        }
       }
     } catch (e) {
       await this.recordFailure(r, 'provisioning', e);
@@ -370,6 +424,7 @@ export class LifecycleEngine {
         now: this.now(),
       });
       if (!ok) return;
+      await this.#recheck.endExtensionsOf(r, reason === 'expire' ? 'expired' : 'ended');
       r = { ...r, status: 'ending', endReason: reason };
     }
     try {

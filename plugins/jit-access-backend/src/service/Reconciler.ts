@@ -110,8 +110,10 @@ export class Reconciler {
 
   private async removeLeftovers(report: ReconcileReport, guard: (w: string, f: () => Promise<void>) => Promise<void>) {
     const { store, gateway } = this.deps;
-    const ended = await store.listByStatus(['expired', 'revoked', 'ended', 'failed'], {
+    // cancelled: a grant withdrawn part-way (the config no longer allowed it) may have left its assignment.
+    const ended = await store.listByStatus(['expired', 'revoked', 'ended', 'failed', 'cancelled'], {
       endedAfter: this.now() - LOOKBACK_MS,
+      provisioned: true,
     });
     // newest ended grant per user, account and permission set
     const latest = new Map<string, StoredRequest>();
@@ -121,6 +123,10 @@ export class Reconciler {
       latest.set(`${r.principalId}|${r.accountId}|${arn}`, r);
     }
     for (const r of latest.values()) {
+      // Only a grant that decided the assignment was not there before it
+      // (stored before CreateAccountAssignment) can have made it; one found
+      // there otherwise is somebody else's, standing access included.
+      if (r.assignmentPreexisting !== false) continue;
       const arn = this.arnOf(r)!;
       const target = { accountId: r.accountId, permissionSetArn: arn, principalId: r.principalId! };
       await guard(`${r.id}`, async () => {

@@ -61,19 +61,47 @@ describe.each(databases.eachSupportedId())('approval rules (%s)', id => {
     expect(r).toMatchObject({ requestedDurationMinutes: 240, effectiveDurationMinutes: 60, durationCause: 'permission-set-session' });
   });
 
-  it('an account nobody can approve is refused at submission with the reason, and nothing is written', async () => {
-    const before = await count();
+  it('a standard request on an account without owners goes to the Admins, says so, and notifies them', async () => {
+    const sent = h.sent.length;
     const res = await h.as('alice').post('/requests', {
       accountId: '333333333333',
       permissionSetArn: await h.arnOf('ReadOnlyAccess'),
       durationMinutes: 30,
-      reason: 'x',
+      reason: 'ownerless',
     });
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toBe(
-      'accountId: Nobody can approve requests for account orphan (333333333333): its owners (group:default/legacy) have no members. Ask a JIT Access admin to assign owners (config page → Manage owners).',
+    expect(res.status).toBe(201);
+    expect(res.body.statusReason).toBe(
+      'orphan has no owner who can approve (its owners (group:default/legacy) have no members), so this request goes to the Admins and SSO Admins: Carol, Dave. Ask a JIT Access admin to assign owners (config page → Manage owners).',
     );
-    expect(await count()).toBe(before);
+    expect(res.body.approvers.map((a: { name: string }) => a.name)).toEqual(['Carol', 'Dave']);
+    await new Promise(r => setTimeout(r, 50));
+    const notice = h.sent.slice(sent).find(n => n.payload.title.startsWith(res.body.id));
+    expect(notice?.recipients).toMatchObject({
+      entityRef: ['group:default/legacy', 'group:default/platform-admins', 'group:default/sso-admins'],
+      excludeEntityRef: ['user:default/alice'],
+    });
+    // and carol decides it
+    expect((await h.as('carol').post(`/requests/${res.body.id}/approve`, {})).status).toBe(200);
+  });
+
+  it('a custom policy on an account without owners is refused with the reason (step 1 needs an owner), and nothing is written', async () => {
+    await h.as('carol').put('/config/accounts/333333333333', { customPolicyAllowed: true });
+    try {
+      const before = await count();
+      const res = await h.as('alice').post('/requests', {
+        accountId: '333333333333',
+        customPolicy: '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}',
+        durationMinutes: 30,
+        reason: 'x',
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe(
+        'accountId: Nobody can approve this request for account orphan (333333333333): its owners (group:default/legacy) have no members; step 1 of this request needs an owner. Ask a JIT Access admin to assign owners (config page → Manage owners).',
+      );
+      expect(await count()).toBe(before);
+    } finally {
+      await h.as('carol').put('/config/accounts/333333333333', { customPolicyAllowed: false });
+    }
   });
 
   it('the rejection comment and who rejected reach the requester', async () => {
@@ -144,10 +172,11 @@ describe.each(databases.eachSupportedId())('approval rules (%s)', id => {
 
   it('an admin assigning an owner makes the orphan account approvable and flags disappear', async () => {
     const flagged = (await h.as('carol').get('/config/accounts')).body.items.find((a: { accountId: string }) => a.accountId === '333333333333');
-    expect(flagged.hasApprover).toBe(false);
+    // Standard requests there go to the Admins; the account is flagged as ownerless.
+    expect(flagged).toMatchObject({ hasApprover: true, ownerless: true, approverNames: ['Carol', 'Dave'] });
     const res = await h.as('carol').put('/config/accounts/333333333333', { assignedOwners: ['user:default/erin'] });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ hasApprover: true, approverNames: ['Erin'] });
+    expect(res.body).toMatchObject({ hasApprover: true, ownerless: false, approverNames: ['Erin'] });
     expect((await h.as('alice').post('/requests', {
       accountId: '333333333333',
       permissionSetArn: await h.arnOf('ReadOnlyAccess'),

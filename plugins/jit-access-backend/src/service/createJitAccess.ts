@@ -17,6 +17,7 @@ import { JitAuthorizer } from './JitAuthorizer';
 import { JitNotifier } from './JitNotifier';
 import { LifecycleEngine } from './LifecycleEngine';
 import { Reconciler } from './Reconciler';
+import { RequestRecheck } from './RequestRecheck';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 
 /**
@@ -53,7 +54,10 @@ export function createJitAccess(options: {
     adminGroupRefs: authorizer.adminGroupRefs(),
     logger,
   });
+  // The config of now, for approvals, grants, config changes and ending sessions.
+  const recheck = new RequestRecheck({ store, directory, notifier, now: options.now });
   const engine = new LifecycleEngine({
+    recheck,
     store,
     notifier,
     gateway,
@@ -66,6 +70,7 @@ export function createJitAccess(options: {
     endLiveSessions: jitConfig.endLiveSessions,
   });
   const service = new JitAccessService({
+    recheck,
     config: configCache,
     store,
     notifier,
@@ -86,6 +91,8 @@ export function createJitAccess(options: {
     settingsDefaults: jitConfig.settingsDefaults,
     logger,
     onChange: () => configCache.invalidate(),
+    recheck,
+    now: options.now,
   });
 
   /** What permission rules see of requests, for the permission backend's conditional decisions. */

@@ -347,6 +347,23 @@ export async function createRouter(options: {
     res.json(await audited('config-change', req, { target: 'account', accountId, update: body }, () => configService.updateAccount(c, accountId, body)));
   });
 
+  // Before a change is saved: which open requests it would end or give a step.
+  router.post('/config/accounts/:accountId/impact', async (req, res) => {
+    const accountId = parse(
+      z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+      req.params.accountId,
+      'accountId',
+    );
+    const body = parse(accountUpdateSchema, req.body);
+    res.json(await configService.previewAccountUpdate(await caller(req), accountId, body));
+  });
+
+  router.post('/config/permission-sets/:arn/impact', async (req, res) => {
+    parse(z.object({ arn: z.string().min(1).max(2048) }), req.params);
+    const body = parse(permissionSetUpdateSchema, req.body);
+    res.json(await configService.previewPermissionSetUpdate(await caller(req), req.params.arn, body.requiresTwoLevels));
+  });
+
   router.get('/config/permission-sets', async (req, res) => {
     res.json({ items: await configService.listPermissionSets(await caller(req)) });
   });

@@ -6,6 +6,7 @@ import type {
   AccountConfigUpdate,
   AccountsResponse,
   CallerInfo,
+  ConfigImpact,
   CreateRequestBody,
   JitSettings,
   Page,
@@ -47,9 +48,13 @@ export interface JitAccessApi {
   validatePolicy(policy: string): Promise<PolicyValidationResult>;
   listAccountConfigs(): Promise<AccountConfig[]>;
   updateAccountConfig(accountId: string, update: AccountConfigUpdate): Promise<AccountConfig>;
+  /** What saving the update would do to open requests on the account (nothing is written). */
+  previewAccountConfig(accountId: string, update: AccountConfigUpdate): Promise<ConfigImpact>;
   listPermissionSets(): Promise<PermissionSetConfig[]>;
   syncPermissionSets(): Promise<PermissionSetConfig[]>;
   setPermissionSetTwoLevels(arn: string, requiresTwoLevels: boolean): Promise<PermissionSetConfig>;
+  /** What marking the set (not) two-level would do to its open requests (nothing is written). */
+  previewPermissionSetTwoLevels(arn: string, requiresTwoLevels: boolean): Promise<ConfigImpact>;
   getSettings(): Promise<JitSettings>;
   putSettings(settings: JitSettings): Promise<JitSettings>;
   getRoles(): Promise<RoleMappings>;

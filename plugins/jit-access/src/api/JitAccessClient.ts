@@ -7,6 +7,7 @@ import type {
   AccountConfigUpdate,
   AccountsResponse,
   CallerInfo,
+  ConfigImpact,
   CreateRequestBody,
   JitSettings,
   Page,
@@ -91,6 +92,9 @@ export class JitAccessClient implements JitAccessApi {
   updateAccountConfig(accountId: string, update: AccountConfigUpdate) {
     return this.call<AccountConfig>('PUT', `/config/accounts/${encodeURIComponent(accountId)}`, update);
   }
+  previewAccountConfig(accountId: string, update: AccountConfigUpdate) {
+    return this.call<ConfigImpact>('POST', `/config/accounts/${encodeURIComponent(accountId)}/impact`, update);
+  }
   async listPermissionSets() {
     return (await this.call<{ items: PermissionSetConfig[] }>('GET', '/config/permission-sets')).items;
   }
@@ -99,6 +103,9 @@ export class JitAccessClient implements JitAccessApi {
   }
   setPermissionSetTwoLevels(arn: string, requiresTwoLevels: boolean) {
     return this.call<PermissionSetConfig>('PUT', `/config/permission-sets/${encodeURIComponent(arn)}`, { requiresTwoLevels });
+  }
+  previewPermissionSetTwoLevels(arn: string, requiresTwoLevels: boolean) {
+    return this.call<ConfigImpact>('POST', `/config/permission-sets/${encodeURIComponent(arn)}/impact`, { requiresTwoLevels });
   }
   getSettings() {
     return this.call<JitSettings>('GET', '/config/settings');

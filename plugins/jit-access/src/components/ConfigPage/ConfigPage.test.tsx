@@ -24,6 +24,7 @@ function account(over: Partial<AccountConfig>): AccountConfig {
     catalogOwners: ['group:default/team-alpha'],
     assignedOwners: [],
     hasApprover: true,
+    ownerless: false,
     approverNames: ['Bob Brown'],
     ...over,
   };
@@ -61,6 +62,9 @@ async function renderPage(overrides: Partial<JitAccessApi> = {}) {
     listAccountConfigs: jest.fn(async () => ACCOUNTS),
     listPermissionSets: jest.fn(async () => permissionSets),
     getSettings: jest.fn(async () => SETTINGS),
+    // No open request affected unless a test says otherwise.
+    previewAccountConfig: jest.fn(async () => ({ withdrawn: [], stepAdded: [] })),
+    previewPermissionSetTwoLevels: jest.fn(async () => ({ withdrawn: [], stepAdded: [] })),
     getRoles: jest.fn(async () => ({
       approverGroups: ['group:default/approvers'],
       adminGroups: ['group:default/platform-admins'],
@@ -121,6 +125,44 @@ describe('ConfigPage', () => {
         assignedOwners: ['group:default/team-alpha', 'user:default/carol'],
       }),
     );
+  });
+
+  it('a change that affects open requests says how many before it is saved, and Cancel saves nothing', async () => {
+    const message = 'Ends 2 open requests (JIT-AAAAAA, JIT-BBBBBB): the config no longer allows them.';
+    const previewAccountConfig = jest.fn(async () => ({ withdrawn: ['JIT-AAAAAA', 'JIT-BBBBBB'], stepAdded: [], message }));
+    const updateAccountConfig = jest.fn(async () => ACCOUNTS[0]);
+    await renderPage({ previewAccountConfig, updateAccountConfig });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Onboard sandbox' }));
+    await waitFor(() => expect(previewAccountConfig).toHaveBeenCalledWith('111111111111', { onboarded: false }));
+    expect(await screen.findByTestId('config-impact')).toHaveTextContent(message);
+    expect(screen.getByText('sandbox: offboarded: this affects open requests')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByTestId('config-impact')).not.toBeInTheDocument());
+    expect(updateAccountConfig).not.toHaveBeenCalled();
+    // and saved when confirmed
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Onboard sandbox' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Save the change' }));
+    await waitFor(() => expect(updateAccountConfig).toHaveBeenCalledWith('111111111111', { onboarded: false }));
+  });
+
+  it('asks before marking a permission set two-level when open requests would gain a step', async () => {
+    const message = 'Adds an approval step to 1 open request (JIT-CCCCCC).';
+    const previewPermissionSetTwoLevels = jest.fn(async () => ({ withdrawn: [], stepAdded: ['JIT-CCCCCC'], message }));
+    const setPermissionSetTwoLevels = jest.fn(async () => ({ ...permissionSets[1], requiresTwoLevels: true }));
+    await renderPage({ previewPermissionSetTwoLevels, setPermissionSetTwoLevels });
+    fireEvent.click(screen.getByRole('checkbox', { name: 'PowerUserAccess needs two levels' }));
+    expect(await screen.findByTestId('config-impact')).toHaveTextContent(message);
+    fireEvent.click(screen.getByRole('button', { name: 'Save the change' }));
+    await waitFor(() => expect(setPermissionSetTwoLevels).toHaveBeenCalledWith(POWER, true));
+  });
+
+  it('flags accounts without owners, whose standard requests go to the Admins', async () => {
+    const orphan = account({ accountId: '333333333333', name: 'orphan', catalogOwners: ['group:default/legacy'], ownerless: true, approverNames: ['Carol Chen', 'Dave Davis'] });
+    await renderPage({ listAccountConfigs: jest.fn(async () => [ACCOUNTS[0], orphan]) });
+    expect(screen.getByTestId('ownerless-flag')).toHaveTextContent('No owners: orphan. Standard requests there go to the Admins and SSO Admins');
+    expect(screen.getByTestId('ownerless-333333333333')).toHaveTextContent('No owners: Admins approve');
+    expect(screen.getByText('Can approve: Carol Chen, Dave Davis')).toBeInTheDocument();
+    expect(screen.queryByTestId('no-approver-flag')).not.toBeInTheDocument();
   });
 
   it('marks a permission set as needing two levels, and syncs from Identity Center', async () => {

@@ -1,10 +1,15 @@
 import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import type { AccountConfig, JitSettings, PermissionSetConfig } from '@jit-access/plugin-jit-access-common';
+import type { AccountConfig, ConfigImpact, JitSettings, PermissionSetConfig } from '@jit-access/plugin-jit-access-common';
 import { formatMinutes } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
 import Switch from '@material-ui/core/Switch';
@@ -43,14 +48,60 @@ export function ConfigPage() {
       alertApi.post({ message: `${what} failed: ${(e as Error).message}`, severity: 'error' });
     }
   };
+  // A change that affects open requests says how many, and is saved only when confirmed.
+  const [pending, setPending] = useState<{ what: string; impact: ConfigImpact; save: () => Promise<unknown> }>();
+  const change: Change = async (what, preview, save) => {
+    let impact: ConfigImpact;
+    try {
+      impact = await preview();
+    } catch (e) {
+      alertApi.post({ message: `${what} failed: ${(e as Error).message}`, severity: 'error' });
+      return;
+    }
+    if (!impact.message) await act(what, save);
+    else setPending({ what, impact, save });
+  };
 
   if (data.loading && !data.value) return <Progress />;
   if (data.error) return <ResponseErrorPanel error={data.error} />;
   const { accounts, permissionSets, settings, roles } = data.value!;
   const flagged = accounts.filter(a => a.onboarded && !a.hasApprover);
+  const ownerless = accounts.filter(a => a.onboarded && a.hasApprover && a.ownerless);
 
   return (
     <Grid container spacing={3}>
+      <Dialog open={!!pending} onClose={() => setPending(undefined)} aria-labelledby="jit-config-impact-title">
+        <DialogTitle id="jit-config-impact-title">{pending?.what}: this affects open requests</DialogTitle>
+        <DialogContent>
+          <DialogContentText data-testid="config-impact">{pending?.impact.message}</DialogContentText>
+          <DialogContentText>
+            Requests the change no longer allows end at once, and their requesters are told why; nothing is granted
+            for them. Requests that now need another approval step gain it.
+          </DialogContentText>
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={() => setPending(undefined)}>Cancel</Button>
+          <Button
+            color="primary"
+            variant="contained"
+            onClick={() => {
+              const p = pending!;
+              setPending(undefined);
+              act(p.what, p.save);
+            }}
+          >
+            Save the change
+          </Button>
+        </DialogActions>
+      </Dialog>
+      {ownerless.length > 0 && (
+        <Grid item xs={12}>
+          <Alert severity="info" data-testid="ownerless-flag">
+            No owners: {ownerless.map(a => a.name).join(', ')}. Standard requests there go to the Admins and SSO
+            Admins; custom policies and two-approval permission sets cannot be requested until you assign owners below.
+          </Alert>
+        </Grid>
+      )}
       {flagged.length > 0 && (
         <Grid item xs={12}>
           <Alert severity="warning" data-testid="no-approver-flag">
@@ -75,7 +126,7 @@ export function ConfigPage() {
               </TableHead>
               <TableBody>
                 {accounts.map(a => (
-                  <AccountRow key={a.accountId} account={a} permissionSets={permissionSets} act={act} />
+                  <AccountRow key={a.accountId} account={a} permissionSets={permissionSets} change={change} />
                 ))}
               </TableBody>
             </Table>
@@ -113,7 +164,14 @@ export function ConfigPage() {
                     <Switch
                       checked={!!p.requiresTwoLevels}
                       inputProps={{ 'aria-label': `${p.name} needs two levels` }}
-                      onChange={e => act(`${p.name} updated`, () => api.setPermissionSetTwoLevels(p.arn, e.target.checked))}
+                      onChange={e => {
+                        const twoLevels = e.target.checked;
+                        change(
+                          `${p.name} ${twoLevels ? 'needs two approvals' : 'needs one approval'}`,
+                          () => api.previewPermissionSetTwoLevels(p.arn, twoLevels),
+                          () => api.setPermissionSetTwoLevels(p.arn, twoLevels),
+                        );
+                      }}
                     />
                   </TableCell>
                 </TableRow>
@@ -139,17 +197,20 @@ export function ConfigPage() {
   );
 }
 
-function AccountRow(props: {
-  account: AccountConfig;
-  permissionSets: PermissionSetConfig[];
-  act: (what: string, fn: () => Promise<unknown>) => Promise<void>;
-}) {
+/** Saves a config change after its preview; asks first when it affects open requests. */
+type Change = (what: string, preview: () => Promise<ConfigImpact>, save: () => Promise<unknown>) => Promise<void>;
+
+function AccountRow(props: { account: AccountConfig; permissionSets: PermissionSetConfig[]; change: Change }) {
   const api = useApi(jitAccessApiRef);
-  const { account: a, act } = props;
+  const { account: a, change } = props;
   const [owners, setOwners] = useState(a.assignedOwners.join(', '));
   useEffect(() => setOwners(a.assignedOwners.join(', ')), [a.assignedOwners]);
   const update = (what: string, u: Parameters<typeof api.updateAccountConfig>[1]) =>
-    act(`${a.name}: ${what}`, () => api.updateAccountConfig(a.accountId, u));
+    change(
+      `${a.name}: ${what}`,
+      () => api.previewAccountConfig(a.accountId, u),
+      () => api.updateAccountConfig(a.accountId, u),
+    );
   return (
     <TableRow>
       <TableCell style={{ whiteSpace: 'nowrap' }}>
@@ -160,6 +221,11 @@ function AccountRow(props: {
         {a.onboarded && !a.hasApprover && (
           <Typography variant="caption" color="error" display="block">
             No possible approver
+          </Typography>
+        )}
+        {a.onboarded && a.hasApprover && a.ownerless && (
+          <Typography variant="caption" color="textSecondary" display="block" data-testid={`ownerless-${a.accountId}`}>
+            No owners: Admins approve
           </Typography>
         )}
       </TableCell>

@@ -58,6 +58,22 @@ describe('RequestDetailCard', () => {
     expect(screen.getByTestId('current-approvers')).toHaveTextContent('Can approve: Carol Chen, Dave Diaz');
   });
 
+  it('says why a step was added after the request was made', async () => {
+    const r = customAtStep2();
+    r.kind = 'standard';
+    r.permissionSetName = 'AdministratorAccess';
+    r.steps[1] = {
+      ...r.steps[1],
+      addedReason:
+        'AdministratorAccess was marked as needing two approvals by Carol Chen at 2026-12-04 18:03 UTC: this request now needs an Admin or SSO Admin as well.',
+    };
+    await renderInTestApp(<RequestDetailCard request={r} onChanged={() => {}} />);
+    expect(screen.getByTestId('step-added-reason')).toHaveTextContent(
+      'Added after the request was made: AdministratorAccess was marked as needing two approvals by Carol Chen at 2026-12-04 18:03 UTC: this request now needs an Admin or SSO Admin as well.',
+    );
+    expect(screen.getAllByTestId('step-added-reason')).toHaveLength(1);
+  });
+
   it('says when nobody can approve the current step and what to do', async () => {
     await renderCard(pendingRequest({ approvers: [] }));
     expect(screen.getByTestId('current-approvers')).toHaveTextContent(
@@ -139,5 +155,24 @@ describe('RequestDetailView', () => {
       </TestApiProvider>,
     );
     expect(await screen.findByText('Error: Request JIT-NOPE not found', { selector: 'h6' })).toBeInTheDocument();
+  });
+
+  it('a 404 says the request may exist but not be visible, and who can see requests', async () => {
+    const getRequest = jest.fn(async () => {
+      throw Object.assign(new Error("Request 'JIT-HIDDEN' was not found, or it is not visible to you"), {
+        name: 'ResponseError',
+        statusCode: 404,
+      });
+    });
+    await renderInTestApp(
+      <TestApiProvider apis={[[jitAccessApiRef, fakeApi({ getRequest })]]}>
+        <RequestDetailView id="JIT-HIDDEN" />
+      </TestApiProvider>,
+    );
+    const panel = await screen.findByTestId('request-not-visible');
+    expect(panel).toHaveTextContent('This request was not found, or it is not visible to you.');
+    expect(panel).toHaveTextContent(
+      'A request is visible to its requester, the owners of its AWS account, approvers, and JIT Access admins.',
+    );
   });
 });

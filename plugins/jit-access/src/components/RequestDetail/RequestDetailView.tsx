@@ -46,6 +46,8 @@ const EVENT_LABELS: Record<string, string> = {
   'timed-out': 'Timed out without a decision',
   'break-glass': 'Break-glass: self-approved by the requester, announced to owners and admins',
   'review-closed': 'Break-glass review closed',
+  withdrawn: 'Ended before any grant: the JIT Access config no longer allows it',
+  'step-added': 'Another approval step added: the JIT Access config now requires it',
 };
 
 function eventLabel(type: string) {
@@ -78,7 +80,12 @@ export function RequestDetailView({ id }: { id: string }) {
   }, [moving, retry]);
 
   if (!request && loading) return <Progress />;
-  if (error && !request) return <ResponseErrorPanel error={error} />;
+  if (error && !request) {
+    if (error.name === 'NotFoundError' || (error as { statusCode?: number }).statusCode === 404) {
+      return <NotVisible id={id} />;
+    }
+    return <ResponseErrorPanel error={error} />;
+  }
   if (!request) return null;
   return <RequestDetailCard request={request} onChanged={r => setOverride(r)} />;
 }
@@ -163,6 +170,11 @@ export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r
               <Step key={s.step} completed={s.status === 'approved'} expanded>
                 <StepLabel error={s.status === 'rejected'}>{describeStep(s, r.accountName, r.steps.length)}</StepLabel>
                 <StepContent>
+                  {s.addedReason && (
+                    <Typography variant="body2" color="textSecondary" data-testid="step-added-reason">
+                      Added after the request was made: {s.addedReason}
+                    </Typography>
+                  )}
                   <StepText request={r} step={s} now={now} />
                 </StepContent>
               </Step>
@@ -187,6 +199,27 @@ export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r
         </Box>
       </Grid>
     </Grid>
+  );
+}
+
+/**
+ * A request that does not exist or that the caller may not see: the API
+ * answers both with the same 404, so this says what could be the case.
+ */
+function NotVisible({ id }: { id: string }) {
+  return (
+    <InfoCard title={`Request ${id}`}>
+      <Alert severity="info" data-testid="request-not-visible">
+        <Typography variant="body1" gutterBottom>
+          <strong>This request was not found, or it is not visible to you.</strong>
+        </Typography>
+        <Typography variant="body2">
+          A request is visible to its requester, the owners of its AWS account, approvers, and JIT Access admins. If
+          you followed a link to it, ask the requester or an owner of the account; if you should approve such
+          requests, ask a JIT Access admin to assign you as an owner of the account.
+        </Typography>
+      </Alert>
+    </InfoCard>
   );
 }
 

@@ -30,6 +30,26 @@ describe('RequestForm', () => {
     expect(screen.getByText('Open the JIT Access config page')).toBeInTheDocument();
   });
 
+  it('on an account without owners: says the Admins decide, by name, and offers no custom policy', async () => {
+    const orphan = {
+      ...accounts.items[0],
+      accountId: '333333333333',
+      name: 'orphan',
+      owners: ['group:default/legacy'],
+      breakGlassAllowed: false,
+      ownerless: { adminNames: ['Carol Chen', 'Dave Davis'] },
+    };
+    await renderForm({ items: [orphan] });
+    choose('Account', /orphan/);
+    expect(screen.getByTestId('ownerless-notice')).toHaveTextContent(
+      'orphan has no owners, so your request goes to the Admins and SSO Admins (Carol Chen, Dave Davis), who approve standard requests on any account.',
+    );
+    fireEvent.mouseDown(screen.getByLabelText('Permission set'));
+    const custom = within(screen.getByRole('listbox')).getByText(/Custom policy/);
+    expect(custom).toHaveTextContent('needs an owner, and this account has none');
+    expect(custom.closest('li')).toHaveAttribute('aria-disabled', 'true');
+  });
+
   it('shows the effective duration and its cause before submission', async () => {
     await renderForm();
     choose('Account', /sandbox/);

@@ -142,7 +142,7 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
             }}
             helperText={
               account && !account.hasApprover
-                ? 'Nobody can approve requests for this account: it has no owner with members. Ask a JIT Access admin to assign owners.'
+                ? 'Nobody else can approve requests for this account. Ask a JIT Access admin to assign owners.'
                 : 'Accounts onboarded to JIT Access'
             }
             error={!!account && !account.hasApprover}
@@ -171,12 +171,30 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
               </MenuItem>
             ))}
             {account?.customPolicyAllowed && (
-              <MenuItem value={CUSTOM}>
+              <MenuItem value={CUSTOM} disabled={!!account.ownerless}>
                 Custom policy (max {formatMinutes(account.customMaxDurationMinutes ?? 120)}) · two approvals
+                {account.ownerless ? ' · needs an owner, and this account has none' : ''}
               </MenuItem>
             )}
+            {account?.permissionSets
+              .filter(p => p.requiresTwoLevels && account.ownerless)
+              .map(p => (
+                <MenuItem key={`${p.arn}-why`} disabled value="">
+                  {p.name} needs an owner to approve step 1, and this account has none
+                </MenuItem>
+              ))}
           </TextField>
         </Grid>
+        {account?.ownerless && (
+          <Grid item xs={12}>
+            <Alert severity="info" data-testid="ownerless-notice">
+              {account.name} has no owners, so your request goes to the Admins and SSO Admins
+              {account.ownerless.adminNames.length ? ` (${account.ownerless.adminNames.join(', ')})` : ''}, who approve
+              standard requests on any account. Custom policies and two-approval permission sets need an owner for
+              step 1, so they cannot be requested here until a JIT Access admin assigns owners.
+            </Alert>
+          </Grid>
+        )}
         <Grid item xs={12} md={4}>
           <TextField
             fullWidth
