@@ -53,6 +53,7 @@ const portal = spawn(
   [
     'backstage-cli', 'repo', 'start',
     '--config', join(root, 'app-config.yaml'),
+    '--config', join(root, 'app-config.demo.yaml'),
     '--config', join(root, 'e2e', 'app-config.e2e.yaml'),
   ],
   {

@@ -3,8 +3,9 @@
 // approves, the backend creates the assignment in Identity Center and waits
 // for SUCCEEDED, and the request is active with its end time.
 import assert from 'node:assert/strict';
+import { networkInterfaces } from 'node:os';
 import { test } from 'node:test';
-import { api, emulatorState, waitFor } from '../lib.mjs';
+import { BACKEND, api, emulatorState, waitFor } from '../lib.mjs';
 
 const SANDBOX = '111111111111';
 
@@ -111,6 +112,24 @@ test('a request another user may not see is a 404 that says who can see requests
   assert.equal(res.status, 404);
   assert.match(res.body.error.message, /was not found, or it is not visible to you: a request is visible to its requester, the owners of its account, approvers, and JIT Access admins/);
   assert.equal((await api('alice', 'POST', `/requests/${created.body.id}/cancel`, {})).status, 200);
+});
+
+test('the demo sign-in answers only with X-Requested-With, and the demo backend listens on loopback only', async () => {
+  const without = await fetch(`${BACKEND}/api/auth/demo/refresh?user=carol`);
+  assert.equal(without.status, 401);
+  const body = await without.json();
+  assert.equal(body.backstageIdentity, undefined);
+  assert.match(JSON.stringify(body), /X-Requested-With: XMLHttpRequest/);
+  // Listening on 127.0.0.1 only: another address of this machine is refused.
+  const other = Object.values(networkInterfaces())
+    .flat()
+    .find(i => i && i.family === 'IPv4' && !i.internal);
+  if (other) {
+    await assert.rejects(
+      fetch(`http://${other.address}:7007/api/jit-access/health`, { signal: AbortSignal.timeout(3000) }),
+      /fetch failed|ECONNREFUSED|timeout/i,
+    );
+  }
 });
 
 test('bad input is a 400 that names the field', async () => {

@@ -17,6 +17,13 @@ export interface Config {
        */
       endpoint?: string;
       /**
+       * Take `endpoint` although NODE_ENV is production (e.g. a VPC
+       * endpoint). Default false: in production an endpoint is refused at
+       * start, so a demo config layered under production never points grants
+       * at an emulator. Plain http:// is refused for any host but loopback.
+       */
+      allowEndpointInProduction?: boolean;
+      /**
        * Account id whose credentials (from the `aws` integration config,
        * through `@backstage/integration-aws-node`) are used. Defaults to the
        * integration's main account.

@@ -7,6 +7,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { jitAccessPermissions } from '@jit-access/plugin-jit-access-common';
 import { DatabaseJitStore } from './database';
 import { jitRequestResourceRef, jitRequestRules } from './permissions/rules';
+import { assertPermissionFramework } from './service/config';
 import { createJitAccess } from './service/createJitAccess';
 import { createRouter } from './service/router';
 
@@ -37,6 +38,7 @@ export const jitAccessPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { logger, scheduler } = deps;
+        assertPermissionFramework(deps.config);
         const store = await DatabaseJitStore.create({ database: deps.database });
         const jit = createJitAccess({
           config: deps.config,

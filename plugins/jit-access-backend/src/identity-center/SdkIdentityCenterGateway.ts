@@ -1,3 +1,4 @@
+import { checkIdentityCenterEndpoint } from '../service/config';
 import {
   CreateAccountAssignmentCommand,
   CreatePermissionSetCommand,
@@ -182,6 +183,10 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
   ): SdkIdentityCenterGateway {
     const c = config.getConfig('jitAccess.identityCenter');
     const endpoint = c.getOptionalString('endpoint');
+    checkIdentityCenterEndpoint(endpoint, {
+      nodeEnv: process.env.NODE_ENV,
+      allowInProduction: c.getOptionalBoolean('allowEndpointInProduction'),
+    });
     const principalAttribute =
       c.getOptionalString('principalAttribute') ?? 'userName';
     if (

@@ -67,6 +67,7 @@ describe('notifications through the real notifications backend', () => {
         mockServices.rootConfig.factory({
           data: {
             app: { baseUrl: 'http://localhost:3000' },
+            permission: { enabled: true },
             jitAccess: {
               identityCenter: { region: 'us-east-1', instanceArn: seed.instanceArn, identityStoreId: seed.identityStoreId, endpoint: emulator.url },
               roles: {
