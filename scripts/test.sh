@@ -19,5 +19,6 @@ step() { echo; echo "=== $* ==="; }
 step "typecheck"; yarn tsc
 step "API reports (after a public API change: yarn build:api-reports, commit report*.api.md)"; yarn build:api-reports:only --ci
 step "lint"; yarn lint:all
+step "packages: build, pack, check the tarballs (dist-packs/)"; yarn pack:packages
 step "unit and integration tests"; CI=true yarn test:unit
 step "end-to-end tests"; yarn test:e2e
