@@ -64,7 +64,7 @@ const UNIMPORTED_BUT_NEEDED = {
     'peer of @material-ui/core and @backstage/core-components: the app must provide the one React DOM',
 };
 
-const ALWAYS = ['package.json', 'README.md', 'LICENSE'];
+const ALWAYS = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 const problems = [];
 const fail = (pkg, msg) => problems.push(`${pkg}: ${msg}`);
