@@ -12,7 +12,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const ROOT = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '..',
+);
 const DIR = path.join(ROOT, '.changeset');
 const BUMPS = ['patch', 'minor', 'major'];
 
@@ -24,7 +27,9 @@ const rootPkg = readJson(path.join(ROOT, 'package.json'));
 const workspaces = new Map(); // name -> { dir, pkg }
 for (const glob of rootPkg.workspaces ?? []) {
   const base = glob.replace(/\/\*$/, '');
-  for (const d of fs.readdirSync(path.join(ROOT, base), { withFileTypes: true })) {
+  for (const d of fs.readdirSync(path.join(ROOT, base), {
+    withFileTypes: true,
+  })) {
     const pj = path.join(ROOT, base, d.name, 'package.json');
     if (d.isDirectory() && fs.existsSync(pj)) {
       const pkg = readJson(pj);
@@ -41,7 +46,11 @@ try {
 }
 const ignored = new Set(config.ignore ?? []);
 for (const name of ignored) {
-  if (!workspaces.has(name)) fail('.changeset/config.json', `ignores "${name}", which is not a workspace package`);
+  if (!workspaces.has(name))
+    fail(
+      '.changeset/config.json',
+      `ignores "${name}", which is not a workspace package`,
+    );
 }
 const publishable = [...workspaces]
   .filter(([name, { pkg }]) => !pkg.private && !ignored.has(name))
@@ -49,7 +58,8 @@ const publishable = [...workspaces]
 
 for (const name of publishable) {
   const { dir } = workspaces.get(name);
-  if (!fs.existsSync(path.join(ROOT, dir, 'CHANGELOG.md'))) fail(dir, 'has no CHANGELOG.md');
+  if (!fs.existsSync(path.join(ROOT, dir, 'CHANGELOG.md')))
+    fail(dir, 'has no CHANGELOG.md');
 }
 
 const files = fs
@@ -57,7 +67,10 @@ const files = fs
   .filter(f => f.endsWith('.md') && f !== 'README.md')
   .sort();
 for (const file of files) {
-  checkChangeset(`.changeset/${file}`, fs.readFileSync(path.join(DIR, file), 'utf8'));
+  checkChangeset(
+    `.changeset/${file}`,
+    fs.readFileSync(path.join(DIR, file), 'utf8'),
+  );
 }
 
 if (problems.length) {
@@ -70,11 +83,15 @@ if (problems.length) {
   process.exit(1);
 }
 console.log(
-  `check-changesets: ${files.length} changeset(s) OK; publishable: ${publishable.join(', ')}`,
+  `check-changesets: ${
+    files.length
+  } changeset(s) OK; publishable: ${publishable.join(', ')}`,
 );
 
 function checkChangeset(where, text) {
-  const m = text.replace(/\r\n/g, '\n').match(/^---\n([\s\S]*?)\n?---\n([\s\S]*)$/);
+  const m = text
+    .replace(/\r\n/g, '\n')
+    .match(/^---\n([\s\S]*?)\n?---\n([\s\S]*)$/);
   if (!m) {
     fail(where, 'does not start with a frontmatter between two "---" lines');
     return;
@@ -86,18 +103,40 @@ function checkChangeset(where, text) {
     if (!line || line.startsWith('#')) continue;
     const entry = line.match(/^(['"]?)([^'":\s]+)\1\s*:\s*(\S+)$/);
     if (!entry) {
-      fail(where, `frontmatter line ${i + 2} is not "'<package>': patch|minor|major": ${raw}`);
+      fail(
+        where,
+        `frontmatter line ${
+          i + 2
+        } is not "'<package>': patch|minor|major": ${raw}`,
+      );
       continue;
     }
     const [, , name, bump] = entry;
-    if (!workspaces.has(name)) fail(where, `names "${name}", which is not a package of this repository`);
-    else if (!publishable.includes(name)) fail(where, `names "${name}", which is private or ignored and never released`);
-    if (!BUMPS.includes(bump)) fail(where, `gives "${name}" the bump "${bump}"; use patch, minor or major`);
+    if (!workspaces.has(name))
+      fail(where, `names "${name}", which is not a package of this repository`);
+    else if (!publishable.includes(name))
+      fail(
+        where,
+        `names "${name}", which is private or ignored and never released`,
+      );
+    if (!BUMPS.includes(bump))
+      fail(
+        where,
+        `gives "${name}" the bump "${bump}"; use patch, minor or major`,
+      );
     if (seen.has(name)) fail(where, `names "${name}" twice`);
     seen.add(name);
   }
-  if (!body.trim()) fail(where, 'has no summary: say what changed for users under the frontmatter');
-  else if (seen.size === 0) fail(where, 'names no package (for a change no user sees, write no changeset)');
+  if (!body.trim())
+    fail(
+      where,
+      'has no summary: say what changed for users under the frontmatter',
+    );
+  else if (seen.size === 0)
+    fail(
+      where,
+      'names no package (for a change no user sees, write no changeset)',
+    );
 }
 
 function readJson(file) {

@@ -8,8 +8,8 @@
  *   node scripts/check-packs.mjs [dist-packs/x.tgz ...]
  *
  * What each package must ship is listed in PACKAGES below. A module imported
- * by a shipped .js/.cjs/.mjs/.d.ts file (the migrations and config.d.ts
- * included) must be a dependency or peerDependency; a type-only import of a
+ * by a shipped .js/.cjs/.mjs/.d.ts file (the migrations included) must be
+ * a dependency or peerDependency; a type-only import of a
  * module without its own types also needs its @types package. A declared
  * dependency that nothing shipped imports is an error too (list it in
  * UNIMPORTED_BUT_NEEDED with the reason if it is really needed).
@@ -20,7 +20,10 @@ import { builtinModules, createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const ROOT = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '..',
+);
 
 /** The publishable packages: their folder and what the tarball must hold. */
 const PACKAGES = {
@@ -58,8 +61,7 @@ const PACKAGES = {
 
 /** Dependencies that no shipped file imports but that must still be installed, with why. */
 const UNIMPORTED_BUT_NEEDED = {
-  knex:
-    "backend: src imports the Knex type (erased by the build) and the migrations' JSDoc names it; Backstage's no-undeclared-imports lint wants it in dependencies",
+  knex: "backend: src imports the Knex type (erased by the build) and the migrations' JSDoc names it; Backstage's no-undeclared-imports lint wants it in dependencies",
   'react-dom':
     'peer of @material-ui/core and @backstage/core-components: the app must provide the one React DOM',
 };
@@ -95,9 +97,13 @@ function checkTarball(tarball) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'check-packs-'));
   try {
     execFileSync('tar', ['-xzf', tarball, '-C', tmp]);
-    const listing = execFileSync('tar', ['-tvzf', tarball], { encoding: 'utf8' });
+    const listing = execFileSync('tar', ['-tvzf', tarball], {
+      encoding: 'utf8',
+    });
     const root = path.join(tmp, 'package');
-    const pj = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    const pj = JSON.parse(
+      fs.readFileSync(path.join(root, 'package.json'), 'utf8'),
+    );
     const name = pj.name;
     const spec = PACKAGES[name];
     const label = `${name} (${path.basename(tarball)})`;
@@ -124,16 +130,26 @@ function checkTarball(tarball) {
     ) {
       fail(label, 'LICENSE differs from the repository LICENSE');
     }
-    const strays = files.filter(f => /(^|\/)(src|__testUtils__)\/|\.test\.|(^|\/)\.env/.test(f));
-    if (strays.length) fail(label, `ships sources or tests: ${strays.slice(0, 5).join(', ')}`);
+    const strays = files.filter(f =>
+      /(^|\/)(src|__testUtils__)\/|\.test\.|(^|\/)\.env/.test(f),
+    );
+    if (strays.length)
+      fail(label, `ships sources or tests: ${strays.slice(0, 5).join(', ')}`);
 
     // Its package.json
     const text = JSON.stringify(pj);
     const ws = text.match(/"[^"]*":"workspace:[^"]*"/g);
-    if (ws) fail(label, `package.json keeps workspace ranges: ${ws.join(', ')}`);
+    if (ws)
+      fail(label, `package.json keeps workspace ranges: ${ws.join(', ')}`);
     if (pj.private) fail(label, 'package.json is private');
     if (pj.license !== 'Apache-2.0') fail(label, `license is ${pj.license}`);
-    for (const field of ['description', 'author', 'homepage', 'bugs', 'keywords']) {
+    for (const field of [
+      'description',
+      'author',
+      'homepage',
+      'bugs',
+      'keywords',
+    ]) {
       if (!pj[field]) fail(label, `package.json has no ${field}`);
     }
     if (
@@ -141,22 +157,44 @@ function checkTarball(tarball) {
       !pj.repository?.url ||
       pj.repository?.directory !== spec.dir
     ) {
-      fail(label, `repository must be {type: git, url, directory: ${spec.dir}}`);
+      fail(
+        label,
+        `repository must be {type: git, url, directory: ${spec.dir}}`,
+      );
     }
-    if (!pj.keywords?.includes('backstage')) fail(label, 'keywords lack "backstage"');
+    if (!pj.keywords?.includes('backstage'))
+      fail(label, 'keywords lack "backstage"');
     for (const target of entryPoints(pj)) {
-      if (!files.includes(target)) fail(label, `package.json points at ${target}, which is not in the tarball`);
+      if (!files.includes(target))
+        fail(
+          label,
+          `package.json points at ${target}, which is not in the tarball`,
+        );
     }
     if (pj.configSchema && !files.includes(pj.configSchema)) {
       fail(label, `configSchema ${pj.configSchema} is not in the tarball`);
     }
     for (const [cmd, file] of Object.entries(spec.bin ?? {})) {
-      const bin = typeof pj.bin === 'string' ? { [name.split('/').pop()]: pj.bin } : pj.bin ?? {};
-      if (bin[cmd] !== file) fail(label, `bin ${cmd} must be ${file}, is ${bin[cmd]}`);
-      const line = listing.split('\n').find(l => l.endsWith(` package/${file}`));
+      const bin =
+        typeof pj.bin === 'string'
+          ? { [name.split('/').pop()]: pj.bin }
+          : pj.bin ?? {};
+      if (bin[cmd] !== file)
+        fail(label, `bin ${cmd} must be ${file}, is ${bin[cmd]}`);
+      const line = listing
+        .split('\n')
+        .find(l => l.endsWith(` package/${file}`));
       if (!line) fail(label, `bin file ${file} is not in the tarball`);
-      else if (!/^-rwx/.test(line)) fail(label, `bin file ${file} is not executable (${line.split(' ')[0]})`);
-      else if (!fs.readFileSync(path.join(root, file), 'utf8').startsWith('#!/usr/bin/env node')) {
+      else if (!/^-rwx/.test(line))
+        fail(
+          label,
+          `bin file ${file} is not executable (${line.split(' ')[0]})`,
+        );
+      else if (
+        !fs
+          .readFileSync(path.join(root, file), 'utf8')
+          .startsWith('#!/usr/bin/env node')
+      ) {
         fail(label, `bin file ${file} has no node shebang`);
       }
     }
@@ -184,7 +222,8 @@ function checkImports(label, pj, root, files, spec) {
     const src = stripComments(fs.readFileSync(path.join(root, f), 'utf8'));
     for (const spec_ of moduleSpecifiers(src)) {
       if (spec_.startsWith('.') || spec_.startsWith('/')) continue;
-      if (spec_.startsWith('node:') || builtins.has(spec_.split('/')[0])) continue;
+      if (spec_.startsWith('node:') || builtins.has(spec_.split('/')[0]))
+        continue;
       const mod = packageName(spec_);
       if (mod === pj.name) continue; // its own exports
       if (!importedBy.has(mod)) importedBy.set(mod, f);
@@ -194,15 +233,23 @@ function checkImports(label, pj, root, files, spec) {
 
   for (const [mod, file] of importedBy) {
     if (!declared.has(mod)) {
-      fail(label, `${file} imports ${mod}, which is neither a dependency nor a peerDependency`);
+      fail(
+        label,
+        `${file} imports ${mod}, which is neither a dependency nor a peerDependency`,
+      );
     }
   }
   for (const [mod, file] of typeOnly) {
     if (mod.startsWith('@types/') || !declared.has(mod)) continue;
     if (shipsOwnTypes(req, mod)) continue;
-    const typesPkg = `@types/${mod.startsWith('@') ? mod.slice(1).replace('/', '__') : mod}`;
+    const typesPkg = `@types/${
+      mod.startsWith('@') ? mod.slice(1).replace('/', '__') : mod
+    }`;
     if (!declared.has(typesPkg)) {
-      fail(label, `${file} uses the types of ${mod}, which come from ${typesPkg}: declare it (dependency, or optional peerDependency)`);
+      fail(
+        label,
+        `${file} uses the types of ${mod}, which come from ${typesPkg}: declare it (dependency, or optional peerDependency)`,
+      );
     }
   }
   for (const dep of declared) {
