@@ -17,6 +17,9 @@ export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DA
 
 step() { echo; echo "=== $* ==="; }
 step "typecheck"; yarn tsc
+step "API reports (after a public API change: yarn build:api-reports, commit report*.api.md)"; yarn build:api-reports:only --ci
+step "changesets (.changeset/README.md)"; node scripts/check-changesets.mjs
 step "lint"; yarn lint:all
+step "packages: build, pack, check the tarballs (dist-packs/)"; yarn pack:packages
 step "unit and integration tests"; CI=true yarn test:unit
 step "end-to-end tests"; yarn test:e2e

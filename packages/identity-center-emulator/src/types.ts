@@ -172,7 +172,7 @@ export interface EmulatorOptions {
   faults?: EmulatorFaults;
   /** Largest page a List operation returns, whatever MaxResults asks. Default 100. */
   maxPageSize?: number;
-  /** Random source of the fault injection (0 ≤ x < 1), for reproducible runs. */
+  /** Random source of the fault injection (`0 ≤ x < 1`), for reproducible runs. */
   random?: () => number;
   /** Called with one line per AWS request (operation, status, error type). */
   log?: (line: string) => void;

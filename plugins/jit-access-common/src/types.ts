@@ -6,9 +6,11 @@
 /**
  * Where a request is in its lifecycle.
  *
+ * ```
  * pending -> approved -> provisioning -> active -> ending -> expired | revoked | ended
  * pending | approved -> rejected | cancelled | timed_out
  * provisioning -> failed
+ * ```
  *
  * @public
  */

@@ -7,6 +7,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import type { JSX } from 'react';
 import { jitAccessApiRef } from './api/JitAccessApi';
 import { JitAccessClient } from './api/JitAccessClient';
 
@@ -27,7 +28,7 @@ export const jitAccessPlugin = createPlugin({
 });
 
 /** The JIT Access page; mount it at `/jit-access`. @public */
-export const JitAccessPage = jitAccessPlugin.provide(
+export const JitAccessPage: () => JSX.Element = jitAccessPlugin.provide(
   createRoutableExtension({
     name: 'JitAccessPage',
     component: () => import('./components/JitAccessPage/JitAccessPage').then(m => m.JitAccessPage),
@@ -36,7 +37,7 @@ export const JitAccessPage = jitAccessPlugin.provide(
 );
 
 /** The JIT Access tab of AWS account entity pages. @public */
-export const EntityJitAccessContent = jitAccessPlugin.provide(
+export const EntityJitAccessContent: () => JSX.Element = jitAccessPlugin.provide(
   createComponentExtension({
     name: 'EntityJitAccessContent',
     component: {

@@ -44,6 +44,8 @@ const DENY = { result: AuthorizeResult.DENY } as const;
  * suits the demo and small installations; organisations with their own
  * policy or the RBAC plugin use the `IS_REQUESTER` / `IS_ACCOUNT_OWNER` rules
  * instead.
+ *
+ * @public
  */
 export class JitAccessDefaultPolicy implements PermissionPolicy {
   constructor(
