@@ -104,6 +104,19 @@ describe.each(databases.eachSupportedId())('approval rules (%s)', id => {
     }
   });
 
+  it('a request the caller may not see is the same 404 as a missing one, saying who can see requests', async () => {
+    const reqId = await standard({ accountId: '222222222222' });
+    const hidden = await h.as('bob').get(`/requests/${reqId}`);
+    const missing = await h.as('bob').get('/requests/JIT-ZZZZZZ');
+    expect([hidden.status, missing.status]).toEqual([404, 404]);
+    const says = (id: string) =>
+      `Request '${id}' was not found, or it is not visible to you: a request is visible to its requester, the owners of its account, approvers, and JIT Access admins. If you followed a link, ask the requester or an owner of the account.`;
+    expect(hidden.body.error).toEqual({ name: 'NotFoundError', message: says(reqId) });
+    expect(missing.body.error).toEqual({ name: 'NotFoundError', message: says('JIT-ZZZZZZ') });
+    // deciding it answers the same
+    expect((await h.as('bob').post(`/requests/${reqId}/approve`, {})).body.error.message).toBe(says(reqId));
+  });
+
   it('the rejection comment and who rejected reach the requester', async () => {
     const reqId = await standard();
     expect((await h.as('bob').post(`/requests/${reqId}/reject`, { comment: 'Use ReadOnly on staging' })).status).toBe(200);
