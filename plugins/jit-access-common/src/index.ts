@@ -80,6 +80,8 @@ export {
 export type { RequestEventName, RequestTransition } from './lifecycle';
 export { approverKindLabel, decideApproval, describeStep, stepsFor } from './approval';
 export { RECHECKED_STATUSES, recheckConfig } from './configRecheck';
+export { decideCancel, decideEnd, decideExtend, decideRevoke } from './requestActions';
+export type { ActionFacts, ActionVerdict } from './requestActions';
 export type {
   ConfigChangeKind,
   ConfigChangeRecord,

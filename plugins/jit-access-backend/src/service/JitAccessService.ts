@@ -22,8 +22,13 @@ import {
   type RequestDetail,
   type RequestableAccount,
   type RequestStatus,
+  type ActionVerdict,
   checkBreakGlass,
   decideApproval,
+  decideCancel,
+  decideEnd,
+  decideExtend,
+  decideRevoke,
   decideReviewClose,
   effectiveDuration,
   formatRequestId,
@@ -356,12 +361,8 @@ export class JitAccessService {
       if (!original || original.requester !== caller.userEntityRef) {
         throw new InputError(`extendsRequestId: '${body.extendsRequestId}' is not a session of yours`);
       }
-      if (original.status !== 'active') {
-        throw new InputError(`extendsRequestId: ${original.id} is ${original.status}; only active sessions can be extended`);
-      }
-      if (original.kind !== 'standard') {
-        throw new InputError(`extendsRequestId: ${original.id} uses a custom policy; request a new custom policy instead`);
-      }
+      const extend = decideExtend({ request: original, actor: { userEntityRef: caller.userEntityRef } });
+      if (!extend.allowed) throw new InputError(`extendsRequestId: ${original.id}: ${extend.reason}`);
       if (original.accountId !== body.accountId) {
         throw new InputError(`accountId: an extension of ${original.id} must be for account ${original.accountId}`);
       }
@@ -712,38 +713,14 @@ export class JitAccessService {
     steps: ApprovalStep[],
     ctx: { isOwner: boolean; isAdmin: boolean; mayApprove: boolean; mayRevoke: boolean },
   ): RequestAction[] {
-    const mine = request.requester === caller.userEntityRef;
     const decision = (action: 'approve' | 'reject') => this.decisionAction(caller, request, steps, ctx, action);
-    const deny = (action: RequestActionName, reason: string): RequestAction => ({
-      action,
-      allowed: false,
-      reason,
-    });
-    const allow = (action: RequestActionName): RequestAction => ({ action, allowed: true });
-    const live = request.status === 'active';
-
-    let cancel = allow('cancel');
-    if (!mine) cancel = deny('cancel', 'Only the requester can cancel a request.');
-    else if (request.status !== 'pending' && request.status !== 'approved') {
-      cancel = deny('cancel', `The request is ${request.status}; only pending or approved requests can be cancelled.`);
-    }
-
-    let end = allow('end');
-    if (!mine) end = deny('end', 'Only the requester can end their own session early; others revoke it.');
-    else if (!live) end = deny('end', `The request is ${request.status}; only active sessions can be ended.`);
-
-    let revoke = allow('revoke');
-    if (!live) revoke = deny('revoke', `The request is ${request.status}; only active sessions can be revoked.`);
-    else if (mine) revoke = deny('revoke', 'This is your own session: end it early instead.');
-    else if (!(ctx.mayRevoke && (ctx.isOwner || ctx.isAdmin))) {
-      revoke = deny('revoke', 'Only an owner of the account or an Admin/SSO Admin can revoke this session.');
-    }
-    let extend = allow('extend');
-    if (!mine) extend = deny('extend', 'Only the requester can ask to extend their session.');
-    else if (!live) extend = deny('extend', `The request is ${request.status}; only active sessions can be extended.`);
-    else if (request.kind !== 'standard') {
-      extend = deny('extend', 'Sessions with a custom policy cannot be extended; request a new one.');
-    }
+    const facts = { request, actor: { userEntityRef: caller.userEntityRef, ...ctx } };
+    const shown = (action: RequestActionName, v: ActionVerdict): RequestAction =>
+      v.allowed ? { action, allowed: true } : { action, allowed: false, reason: v.reason };
+    const cancel = shown('cancel', decideCancel(facts));
+    const revoke = shown('revoke', decideRevoke(facts));
+    const end = shown('end', decideEnd(facts));
+    const extend = shown('extend', decideExtend(facts));
     return [decision('approve'), decision('reject'), cancel, revoke, end, extend, this.reviewAction(caller, request, ctx)];
   }
 
@@ -755,14 +732,8 @@ export class JitAccessService {
     ctx: { isOwner: boolean; isAdmin: boolean; mayApprove: boolean },
     action: 'approve' | 'reject',
   ): RequestAction {
-    const mine = request.requester === caller.userEntityRef;
-    if (!ctx.mayApprove && !ctx.isAdmin && request.status === 'pending' && !mine) {
-      return {
-        action,
-        allowed: false,
-        reason: "Your organisation's permission policy does not allow you to decide JIT requests.",
-      };
-    }
+    const forbidden = policyForbidsDeciding(caller, request, ctx, request.status === 'pending');
+    if (forbidden) return { action, allowed: false, reason: forbidden };
     const d = decideApproval({
       request: { ...request, steps },
       actor: {
@@ -781,14 +752,8 @@ export class JitAccessService {
     ctx: { isOwner: boolean; isAdmin: boolean; mayApprove: boolean },
   ): RequestAction {
     const action = 'closeReview';
-    const open = request.review?.status === 'open';
-    if (open && !ctx.mayApprove && !ctx.isAdmin && request.requester !== caller.userEntityRef) {
-      return {
-        action,
-        allowed: false,
-        reason: "Your organisation's permission policy does not allow you to decide JIT requests.",
-      };
-    }
+    const forbidden = policyForbidsDeciding(caller, request, ctx, request.review?.status === 'open');
+    if (forbidden) return { action, allowed: false, reason: forbidden };
     const d = decideReviewClose({
       request,
       actor: { userEntityRef: caller.userEntityRef, isOwner: ctx.isOwner, isAdmin: ctx.isAdmin },
@@ -1060,14 +1025,7 @@ export class JitAccessService {
   async cancel(caller: Caller, id: string, comment?: string): Promise<RequestDetail> {
     const loaded = await this.visibleRequest(caller, id);
     const { request } = loaded;
-    if (request.requester !== caller.userEntityRef) {
-      throw new NotAllowedError('Only the requester can cancel a request');
-    }
-    if (request.status !== 'pending' && request.status !== 'approved') {
-      throw new ConflictError(
-        `Request '${id}' is ${request.status}; only pending or approved requests can be cancelled`,
-      );
-    }
+    enforce(decideCancel({ request, actor: { userEntityRef: caller.userEntityRef } }));
     const transition: Transition = {
       requestId: id,
       from: request.status,
@@ -1084,15 +1042,11 @@ export class JitAccessService {
   /** Revoke (owner/admin) or end early (requester) an active session. */
   async revoke(caller: Caller, id: string, comment?: string): Promise<RequestDetail> {
     const loaded = await this.visibleRequest(caller, id);
-    const { request, steps } = loaded;
+    const { request } = loaded;
     const ctx = await this.actorContext(caller, request);
-    const actions = this.actionsFor(caller, request, steps, ctx);
     const mine = request.requester === caller.userEntityRef;
-    const verdict = actions.find(a => a.action === (mine ? 'end' : 'revoke'))!;
-    if (!verdict.allowed) {
-      if (request.status !== 'active') throw new ConflictError(verdict.reason);
-      throw new NotAllowedError(verdict.reason);
-    }
+    const facts = { request, actor: { userEntityRef: caller.userEntityRef, ...ctx } };
+    enforce(mine ? decideEnd(facts) : decideRevoke(facts));
     const transition: Transition = {
       requestId: id,
       from: 'active',
@@ -1108,6 +1062,31 @@ export class JitAccessService {
     this.deps.triggerWork(id);
     return this.detail(caller, JitAccessService.after(loaded, transition, result), ctx);
   }
+}
+
+/**
+ * An action verdict as the API enforces it: a denial because of the request's
+ * state is a 409, one because of who the caller is a 403.
+ */
+function enforce(v: ActionVerdict): void {
+  if (v.allowed) return;
+  throw v.conflict ? new ConflictError(v.reason) : new NotAllowedError(v.reason);
+}
+
+/**
+ * Why the caller may not decide (approve, reject, close a review) at all,
+ * whatever the approval rules say: the organisation's permission policy
+ * grants neither approve nor approve-final. Only said of something still open
+ * to a decision, and never to its requester (whose own reason comes first).
+ */
+function policyForbidsDeciding(
+  caller: Caller,
+  request: StoredRequest,
+  ctx: { mayApprove: boolean; isAdmin: boolean },
+  open: boolean,
+): string | undefined {
+  if (!open || ctx.mayApprove || ctx.isAdmin || request.requester === caller.userEntityRef) return undefined;
+  return "Your organisation's permission policy does not allow you to decide JIT requests.";
 }
 
 /** The 404 of a request that does not exist or that the caller may not see: the same words for both. */

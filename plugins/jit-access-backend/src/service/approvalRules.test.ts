@@ -109,8 +109,8 @@ describe.each(databases.eachSupportedId())('approval rules (%s)', id => {
     const hidden = await h.as('bob').get(`/requests/${reqId}`);
     const missing = await h.as('bob').get('/requests/JIT-ZZZZZZ');
     expect([hidden.status, missing.status]).toEqual([404, 404]);
-    const says = (id: string) =>
-      `Request '${id}' was not found, or it is not visible to you: a request is visible to its requester, the owners of its account, approvers, and JIT Access admins. If you followed a link, ask the requester or an owner of the account.`;
+    const says = (requestId: string) =>
+      `Request '${requestId}' was not found, or it is not visible to you: a request is visible to its requester, the owners of its account, approvers, and JIT Access admins. If you followed a link, ask the requester or an owner of the account.`;
     expect(hidden.body.error).toEqual({ name: 'NotFoundError', message: says(reqId) });
     expect(missing.body.error).toEqual({ name: 'NotFoundError', message: says('JIT-ZZZZZZ') });
     // deciding it answers the same
