@@ -99,7 +99,9 @@ try {
     'the demo accounts (permission set sync, onboarding, catalog owners)',
     async () => {
       const { status, body } = await api('alice', 'GET', '/accounts');
-      return status === 200 && body.items.some(a => a.name === 'sandbox' && a.hasApprover);
+      // sandbox's owner (team-alpha) from its catalog entity: the catalog has read the demo's accounts,
+      // not only its users and groups (with those alone the admins could approve, and hasApprover is true).
+      return status === 200 && body.items.some(a => a.name === 'sandbox' && a.hasApprover && !a.ownerless && a.owners.length > 0);
     },
     { timeoutMs: 120_000, intervalMs: 1000 },
   );
