@@ -39,6 +39,8 @@ test('marking a permission set two-level: the config page says which open reques
   await c.getByRole('checkbox', { name: 'PowerUserAccess needs two levels' }).click();
   const impact = c.getByTestId('config-impact');
   await impact.getByText(new RegExp(`^Adds an approval step to \\d+ open requests? \\(.*${id}`)).waitFor();
+  await c.getByRole('button', { name: 'Save the change' }).waitFor();
+  await c.waitForTimeout(400); // the dialog's fade-in, for the screenshot
   await shot(c, 'carol-config-change-affects-open-requests');
   await c.getByRole('button', { name: 'Save the change' }).click();
   await waitFor('PowerUserAccess saved as two-level', async () =>

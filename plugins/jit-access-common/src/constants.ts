@@ -1,6 +1,9 @@
 /** Plugin id of JIT Access, frontend and backend. @public */
 export const JIT_ACCESS_PLUGIN_ID = 'jit-access';
 
+/** A 12-digit AWS account id, the only form the API accepts. @public */
+export const AWS_ACCOUNT_ID_PATTERN = /^\d{12}$/;
+
 /** Annotation carrying the 12-digit AWS account id of a catalog entity. @public */
 export const AWS_ACCOUNT_ID_ANNOTATION = 'amazonaws.com/account-id';
 

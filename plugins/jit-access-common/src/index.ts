@@ -52,6 +52,7 @@ export {
 export {
   AWS_ACCOUNT_ENTITY_TYPES,
   AWS_ACCOUNT_ID_ANNOTATION,
+  AWS_ACCOUNT_ID_PATTERN,
   DEFAULT_CUSTOM_MAX_DURATION_MINUTES,
   INLINE_POLICY_MAX_NON_WHITESPACE,
   INLINE_POLICY_MAX_TOTAL,
@@ -71,6 +72,7 @@ export {
 export type { EffectiveDuration } from './durations';
 export {
   IllegalTransitionError,
+  REQUEST_STATUSES,
   REQUEST_TRANSITIONS,
   assertTransition,
   canTransition,

@@ -63,6 +63,26 @@ export const REQUEST_TRANSITIONS: readonly RequestTransition[] = [
   { from: 'ending', event: 'ended-early', to: 'ended' },
 ];
 
+/** Every status a request can have, in lifecycle order (the API's `status` filter takes these). @public */
+export const REQUEST_STATUSES = [
+  'pending',
+  'approved',
+  'provisioning',
+  'active',
+  'ending',
+  'expired',
+  'revoked',
+  'ended',
+  'rejected',
+  'cancelled',
+  'timed_out',
+  'failed',
+] as const satisfies readonly RequestStatus[];
+
+// Every RequestStatus is listed: this fails to compile when one is missing.
+const _allListed: Exclude<RequestStatus, (typeof REQUEST_STATUSES)[number]> extends never ? true : never = true;
+void _allListed;
+
 /** Thrown for a transition the lifecycle does not have. @public */
 export class IllegalTransitionError extends Error {
   readonly name = 'IllegalTransitionError';

@@ -13,7 +13,14 @@ import {
 } from '@backstage/backend-plugin-api';
 import type { JsonObject } from '@backstage/types';
 import { InputError, NotFoundError } from '@backstage/errors';
-import { validatePolicy, type AccessRequest } from '@jit-access/plugin-jit-access-common';
+import {
+  AWS_ACCOUNT_ID_PATTERN,
+  MAX_REQUEST_MINUTES,
+  MIN_REQUEST_MINUTES,
+  REQUEST_STATUSES,
+  validatePolicy,
+  type AccessRequest,
+} from '@jit-access/plugin-jit-access-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
@@ -23,17 +30,15 @@ import { JitAccessService } from './JitAccessService';
 import { sendSharedJson } from './sharedJson';
 import { Caller } from './types';
 
-const STATUSES = [
-  'pending', 'approved', 'provisioning', 'active', 'ending', 'expired',
-  'revoked', 'ended', 'rejected', 'cancelled', 'timed_out', 'failed',
-] as const;
+/** A path or query parameter that is an AWS account id. */
+const accountIdSchema = z.string().regex(AWS_ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id');
 
 const createRequestSchema = z
   .object({
-    accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+    accountId: accountIdSchema,
     permissionSetArn: z.string().min(1).max(2048).optional(),
     customPolicy: z.string().max(65_536).optional(),
-    durationMinutes: z.number().int().min(15).max(12 * 60),
+    durationMinutes: z.number().int().min(MIN_REQUEST_MINUTES).max(MAX_REQUEST_MINUTES),
     reason: z.string().trim().min(1, 'is required').max(2000),
     ticket: z.string().trim().max(200).optional(),
     startAt: z.string().datetime({ offset: true }).optional(),
@@ -54,9 +59,9 @@ const listSchema = z.object({
   status: z
     .string()
     .transform(s => s.split(',').filter(Boolean))
-    .pipe(z.array(z.enum(STATUSES)))
+    .pipe(z.array(z.enum(REQUEST_STATUSES)))
     .optional(),
-  accountId: z.string().regex(/^\d{12}$/).optional(),
+  accountId: accountIdSchema.optional(),
   /** Created at or after / before these times (ISO 8601), e.g. the history's date range. */
   createdAfter: z.string().datetime({ offset: true }).transform(Date.parse).optional(),
   createdBefore: z.string().datetime({ offset: true }).transform(Date.parse).optional(),
@@ -66,14 +71,12 @@ const listSchema = z.object({
 
 const sessionsSchema = z.object({
   view: z.enum(['mine', 'managed']).default('mine'),
-  accountId: z.string().regex(/^\d{12}$/).optional(),
+  accountId: accountIdSchema.optional(),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-const accountParamSchema = z.object({
-  accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
-});
+const accountParamSchema = z.object({ accountId: accountIdSchema });
 
 const activitySchema = z.object({
   days: z
@@ -103,7 +106,7 @@ const settingsSchema = z
   .object({
     requireRejectionComment: z.boolean(),
     pendingTimeoutMinutes: z.number().int().min(5).max(60 * 24 * 90),
-    customMaxDurationMinutes: z.number().int().min(15).max(12 * 60),
+    customMaxDurationMinutes: z.number().int().min(MIN_REQUEST_MINUTES).max(MAX_REQUEST_MINUTES),
     allowRequestsWithoutApprover: z.boolean(),
   })
   .strict();
@@ -337,11 +340,7 @@ export async function createRouter(options: {
   });
 
   router.put('/config/accounts/:accountId', async (req, res) => {
-    const accountId = parse(
-      z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
-      req.params.accountId,
-      'accountId',
-    );
+    const accountId = parse(accountIdSchema, req.params.accountId, 'accountId');
     const body = parse(accountUpdateSchema, req.body);
     const c = await caller(req);
     res.json(await audited('config-change', req, { target: 'account', accountId, update: body }, () => configService.updateAccount(c, accountId, body)));
@@ -349,11 +348,7 @@ export async function createRouter(options: {
 
   // Before a change is saved: which open requests it would end or give a step.
   router.post('/config/accounts/:accountId/impact', async (req, res) => {
-    const accountId = parse(
-      z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
-      req.params.accountId,
-      'accountId',
-    );
+    const accountId = parse(accountIdSchema, req.params.accountId, 'accountId');
     const body = parse(accountUpdateSchema, req.body);
     res.json(await configService.previewAccountUpdate(await caller(req), accountId, body));
   });

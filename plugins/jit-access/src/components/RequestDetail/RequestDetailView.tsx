@@ -46,8 +46,8 @@ const EVENT_LABELS: Record<string, string> = {
   'timed-out': 'Timed out without a decision',
   'break-glass': 'Break-glass: self-approved by the requester, announced to owners and admins',
   'review-closed': 'Break-glass review closed',
-  withdrawn: 'Ended before any grant: the JIT Access config no longer allows it',
-  'step-added': 'Another approval step added: the JIT Access config now requires it',
+  withdrawn: 'Ended: the config no longer allows it',
+  'step-added': 'Approval step added by a config change',
 };
 
 function eventLabel(type: string) {

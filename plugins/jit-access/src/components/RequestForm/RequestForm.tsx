@@ -5,6 +5,8 @@ import {
   checkBreakGlass,
   effectiveDuration,
   formatMinutes,
+  MAX_REQUEST_MINUTES,
+  MIN_REQUEST_MINUTES,
   validatePolicy,
   validateRequestedDuration,
   type AccountsResponse,
@@ -205,7 +207,7 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
             onChange={e => setDuration(e.target.value)}
             error={!!durationError}
             helperText={durationError ?? formatMinutes(minutes)}
-            inputProps={{ min: 15, max: 720, step: 15 }}
+            inputProps={{ min: MIN_REQUEST_MINUTES, max: MAX_REQUEST_MINUTES, step: 15 }}
           />
         </Grid>
         <Grid item xs={12} md={8}>
