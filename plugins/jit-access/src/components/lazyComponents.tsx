@@ -1,0 +1,27 @@
+import { Progress } from '@backstage/core-components';
+import { ComponentProps, ComponentType, lazy, Suspense } from 'react';
+
+/**
+ * The plugin's heavy or rarely shown parts, each loaded on first render from
+ * a chunk of its own: the account activity chart (recharts), the request
+ * detail page and the config page. The request form, the first thing the JIT
+ * Access page shows, stays in the page's chunk.
+ */
+function lazyComponent<C extends ComponentType<any>>(load: () => Promise<C>) {
+  const Lazy = lazy(() => load().then(component => ({ default: component })));
+  return (props: ComponentProps<C>) => (
+    <Suspense fallback={<Progress />}>
+      <Lazy {...props} />
+    </Suspense>
+  );
+}
+
+export const AccountActivity = lazyComponent(() =>
+  import('./AccountActivity/AccountActivity').then(m => m.AccountActivity),
+);
+
+export const RequestDetailView = lazyComponent(() =>
+  import('./RequestDetail/RequestDetailView').then(m => m.RequestDetailView),
+);
+
+export const ConfigPage = lazyComponent(() => import('./ConfigPage/ConfigPage').then(m => m.ConfigPage));
