@@ -123,9 +123,16 @@ async function stop(child) {
   }
   const deadline = Date.now() + 10_000;
   while (!child.exited && Date.now() < deadline) await new Promise(r => setTimeout(r, 200));
+  if (!child.exited) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      /* gone meanwhile */
+    }
+  }
 }
 async function stopAll() {
-  for (const c of children) await stop(c);
+  await Promise.all(children.map(stop));
 }
 process.on('SIGINT', async () => {
   await stopAll();

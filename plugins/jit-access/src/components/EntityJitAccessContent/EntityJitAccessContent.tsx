@@ -12,10 +12,10 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
-// Lazy: recharts loads only when the activity is shown, beside the requests.
-import { AccountActivity } from '../lazyComponents';
+// Lazy: the chart (recharts) and the table (material-table) load beside the
+// pending requests, which wait for neither.
+import { AccountActivity, RequestTable } from '../lazyComponents';
 import { RequestActions } from '../RequestDetail/RequestActions';
-import { RequestTable } from '../shared/RequestTable';
 import { StatusChip } from '../shared/StatusChip';
 import { requestPath } from '../shared/paths';
 

@@ -13,11 +13,9 @@ import { ReactNode, useState } from 'react';
 import { Route, Routes, useParams, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { jitAccessApiRef, RequestListQuery } from '../../api/JitAccessApi';
-import { BreakGlassReviews } from '../BreakGlassReviews/BreakGlassReviews';
 // Lazy: each from a chunk of its own, when first shown.
-import { AccountActivity, ConfigPage, RequestDetailView } from '../lazyComponents';
+import { AccountActivity, BreakGlassReviews, ConfigPage, RequestDetailView, RequestTable } from '../lazyComponents';
 import { RequestForm } from '../RequestForm/RequestForm';
-import { RequestTable } from '../shared/RequestTable';
 import { configPath } from '../shared/paths';
 
 const ROLE_NAMES: Record<CallerInfo['roles'][number], string> = {
