@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (see docs/benchmarks.md): `npm run bench` runs all of
 # them, `npm run bench:<name> -- [options]` one. Results are printed as a
-# table and written under docs/benchmarks/. They run on the PostgreSQL at
-# 127.0.0.1:5432 (started here if it is down), like production.
+# table and written under docs/benchmarks/. The backend ones run on the
+# PostgreSQL at 127.0.0.1:5432 (started here if it is down), like production;
+# `frontend` builds the app and loads its pages in Chromium (e2e/bench/frontend.mjs).
 source "$(dirname "$0")/toolchain.sh"
 cd "$ROOT"
 [ -d node_modules ] || yarn install
@@ -17,7 +18,15 @@ run() {
   echo "=== bench: $1 ==="
   node --require @backstage/cli/config/nodeTransform.cjs "plugins/jit-access-backend/bench/$1.ts" "${@:2}"
 }
+frontend() {
+  echo "=== bench: frontend ==="
+  node e2e/bench/frontend.mjs "$@"
+}
 case "$which" in
-  all) for b in plugins/jit-access-backend/bench/*.ts; do run "$(basename "$b" .ts)" "$@"; done ;;
+  all)
+    for b in plugins/jit-access-backend/bench/*.ts; do run "$(basename "$b" .ts)" "$@"; done
+    frontend
+    ;;
+  frontend) frontend "$@" ;;
   *) run "$which" "$@" ;;
 esac

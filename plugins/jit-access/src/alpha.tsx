@@ -10,7 +10,7 @@ import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import SecurityIcon from '@material-ui/icons/Security';
 import { jitAccessApiRef } from './api/JitAccessApi';
 import { JitAccessClient } from './api/JitAccessClient';
-import { isJitAccessAvailable } from './components/EntityJitAccessContent/EntityJitAccessContent';
+import { isJitAccessAvailable } from './components/EntityJitAccessContent/isJitAccessAvailable';
 
 const jitAccessApi = ApiBlueprint.make({
   params: defineParams =>

@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { jitAccessPlugin, JitAccessPage, EntityJitAccessContent, rootRouteRef } from './plugin';
-export { isJitAccessAvailable } from './components/EntityJitAccessContent/EntityJitAccessContent';
+export { isJitAccessAvailable } from './components/EntityJitAccessContent/isJitAccessAvailable';
 export { jitAccessApiRef } from './api/JitAccessApi';
 export type { JitAccessApi, RequestListQuery, RequestListView } from './api/JitAccessApi';
 export { JitAccessClient } from './api/JitAccessClient';

@@ -1,9 +1,8 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
-import type { Entity } from '@backstage/catalog-model';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { jitAccessApiRef, type JitAccessApi } from '../../api/JitAccessApi';
 import { accountActivity, accounts, fakeApi, owner, pendingRequest, viewer } from '../../__testUtils__/fixtures';
-import { AccountJitAccess, isJitAccessAvailable } from './EntityJitAccessContent';
+import { AccountJitAccess } from './EntityJitAccessContent';
 
 const active = pendingRequest({
   id: 'JIT-ACTIVE1',
@@ -125,23 +124,5 @@ describe('the activity of the account in its JIT Access tab', () => {
     expect(screen.getByText('Recent requests')).toBeInTheDocument();
     expect(screen.queryByText(/Activity, last/)).not.toBeInTheDocument();
     expect(getAccountActivity).not.toHaveBeenCalled();
-  });
-});
-
-describe('isJitAccessAvailable', () => {
-  const entity = (over: Partial<Entity> & { type?: string; annotations?: Record<string, string> }): Entity => ({
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: over.kind ?? 'Resource',
-    metadata: { name: 'sandbox', annotations: over.annotations },
-    spec: { type: over.type ?? 'aws-account' },
-  });
-
-  it('is true for AWS account resources with the account id annotation only', () => {
-    const annotations = { 'amazonaws.com/account-id': '111111111111' };
-    expect(isJitAccessAvailable(entity({ annotations }))).toBe(true);
-    expect(isJitAccessAvailable(entity({ annotations, type: 'cloud-account' }))).toBe(true);
-    expect(isJitAccessAvailable(entity({}))).toBe(false);
-    expect(isJitAccessAvailable(entity({ annotations, type: 'database' }))).toBe(false);
-    expect(isJitAccessAvailable(entity({ annotations, kind: 'Component' }))).toBe(false);
   });
 });

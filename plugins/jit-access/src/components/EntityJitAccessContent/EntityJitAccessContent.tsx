@@ -1,9 +1,7 @@
 import { InfoCard, Link, MissingAnnotationEmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import { Entity } from '@backstage/catalog-model';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
-  AWS_ACCOUNT_ENTITY_TYPES,
   AWS_ACCOUNT_ID_ANNOTATION,
   formatMinutes,
   type AccessRequest,
@@ -14,24 +12,12 @@ import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
-import { AccountActivity } from '../AccountActivity/AccountActivity';
+// Lazy: the chart (recharts) and the table (material-table) load beside the
+// pending requests, which wait for neither.
+import { AccountActivity, RequestTable } from '../lazyComponents';
 import { RequestActions } from '../RequestDetail/RequestActions';
-import { RequestTable } from '../shared/RequestTable';
 import { StatusChip } from '../shared/StatusChip';
 import { requestPath } from '../shared/paths';
-
-/**
- * True for AWS account entities: kind Resource, `spec.type` aws-account or
- * cloud-account, with the `amazonaws.com/account-id` annotation.
- * @public
- */
-export function isJitAccessAvailable(entity: Entity): boolean {
-  return (
-    entity.kind.toLocaleLowerCase('en-US') === 'resource' &&
-    AWS_ACCOUNT_ENTITY_TYPES.includes(String(entity.spec?.type ?? '')) &&
-    !!entity.metadata.annotations?.[AWS_ACCOUNT_ID_ANNOTATION]
-  );
-}
 
 /** The JIT Access tab of an AWS account entity page. @public */
 export function EntityJitAccessContent() {

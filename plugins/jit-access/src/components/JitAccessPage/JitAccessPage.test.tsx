@@ -1,8 +1,52 @@
 import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
-import { fireEvent, screen, within } from '@testing-library/react';
+import type { CallerInfo } from '@jit-access/plugin-jit-access-common';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { accountActivity, accounts, fakeApi, owner, viewer } from '../../__testUtils__/fixtures';
-import { JitTabs } from './JitAccessPage';
+import { JitAccessPage, JitTabs } from './JitAccessPage';
+
+describe('JitAccessPage', () => {
+  it('asks for the accounts beside /me, not after it, and shows the form with the tabs', async () => {
+    let resolveMe: (me: CallerInfo) => void = () => {};
+    const getMe = jest.fn(() => new Promise<CallerInfo>(resolve => (resolveMe = resolve)));
+    const getAccounts = jest.fn(async () => accounts);
+    await renderInTestApp(
+      <TestApiProvider apis={[[jitAccessApiRef, fakeApi({ getMe, getAccounts })]]}>
+        <JitAccessPage />
+      </TestApiProvider>,
+    );
+    await waitFor(() => expect(document.getElementById('jit-account')).toBeInTheDocument());
+    expect(getMe).toHaveBeenCalledTimes(1);
+    expect(getAccounts).toHaveBeenCalledTimes(1);
+    expect(screen.queryByRole('tab')).not.toBeInTheDocument();
+    expect(document.getElementById('jit-account')).not.toBeVisible();
+
+    await act(async () => resolveMe(viewer));
+    expect(await screen.findByRole('tab', { name: 'Request access' })).toBeInTheDocument();
+    expect(document.getElementById('jit-account')).toBeVisible();
+    expect(getAccounts).toHaveBeenCalledTimes(1); // the form was not mounted anew
+  });
+
+  it('waits for /me before a tab only some roles have', async () => {
+    let resolveMe: (me: CallerInfo) => void = () => {};
+    const getAccounts = jest.fn(async () => accounts);
+    const listRequests = jest.fn(async () => ({ items: [] }));
+    await renderInTestApp(
+      <TestApiProvider
+        apis={[[jitAccessApiRef, fakeApi({ getMe: () => new Promise(resolve => (resolveMe = resolve)), getAccounts, listRequests })]]}
+      >
+        <JitAccessPage />
+      </TestApiProvider>,
+      { routeEntries: ['/?tab=approvals'] },
+    );
+    expect(getAccounts).not.toHaveBeenCalled();
+    expect(listRequests).not.toHaveBeenCalled();
+    await act(async () => resolveMe(owner));
+    expect(await screen.findByText('Waiting for your decision')).toBeInTheDocument();
+    expect(listRequests).toHaveBeenCalledWith({ view: 'approvals' });
+    expect(getAccounts).not.toHaveBeenCalled();
+  });
+});
 
 describe('JitTabs', () => {
   const api = fakeApi({ getAccounts: async () => accounts, listRequests: async () => ({ items: [] }) });

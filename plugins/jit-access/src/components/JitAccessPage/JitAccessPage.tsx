@@ -13,12 +13,9 @@ import { ReactNode, useState } from 'react';
 import { Route, Routes, useParams, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { jitAccessApiRef, RequestListQuery } from '../../api/JitAccessApi';
-import { AccountActivity } from '../AccountActivity/AccountActivity';
-import { BreakGlassReviews } from '../BreakGlassReviews/BreakGlassReviews';
-import { ConfigPage } from '../ConfigPage/ConfigPage';
+// Lazy: each from a chunk of its own, when first shown.
+import { AccountActivity, BreakGlassReviews, ConfigPage, RequestDetailView, RequestTable } from '../lazyComponents';
 import { RequestForm } from '../RequestForm/RequestForm';
-import { RequestDetailView } from '../RequestDetail/RequestDetailView';
-import { RequestTable } from '../shared/RequestTable';
 import { configPath } from '../shared/paths';
 
 const ROLE_NAMES: Record<CallerInfo['roles'][number], string> = {
@@ -40,13 +37,14 @@ export function JitAccessPage() {
         {me.value?.features.config && <HeaderLabel label="Admin" value={<Link to={configPath} style={{ color: 'inherit', textDecoration: 'underline' }}>Config page</Link>} />}
       </Header>
       <Content>
-        {me.loading && <Progress />}
-        {me.error && <ResponseErrorPanel error={me.error} />}
-        {me.value && (
+        {/* Routes render while /me loads, so that what they fetch goes out beside it, not after it. */}
+        {me.error ? (
+          <ResponseErrorPanel error={me.error} />
+        ) : (
           <Routes>
             <Route path="/" element={<JitTabs me={me.value} />} />
             <Route path="/requests/:id" element={<RequestRoute />} />
-            <Route path="/config" element={me.value.features.config ? <ConfigPage /> : <NotAdmin />} />
+            <Route path="/config" element={<ConfigRoute me={me.value} />} />
           </Routes>
         )}
       </Content>
@@ -57,6 +55,11 @@ export function JitAccessPage() {
 function RequestRoute() {
   const { id } = useParams();
   return <RequestDetailView id={id!} />;
+}
+
+function ConfigRoute({ me }: { me?: CallerInfo }) {
+  if (!me) return <Progress />;
+  return me.features.config ? <ConfigPage /> : <NotAdmin />;
 }
 
 function NotAdmin() {
@@ -71,7 +74,12 @@ function NotAdmin() {
 
 type TabDef = { id: string; label: string; render: () => ReactNode };
 
-export function JitTabs({ me }: { me: CallerInfo }) {
+/**
+ * The tabs the caller's role gives. Until `me` arrives, the tab asked for (the
+ * request form by default) is already mounted, hidden behind a progress bar:
+ * its data loads beside /me instead of after it, and it shows with the tab bar.
+ */
+export function JitTabs({ me }: { me?: CallerInfo }) {
   const [params, setParams] = useSearchParams();
   const tabs: TabDef[] = [
     { id: 'request', label: 'Request access', render: () => <RequestForm /> },
@@ -81,7 +89,7 @@ export function JitTabs({ me }: { me: CallerInfo }) {
       render: () => <RequestList title="My requests" query={{ view: 'mine' }} empty="You have not requested access yet." />,
     },
   ];
-  if (me.features.pendingApprovals) {
+  if (me?.features.pendingApprovals) {
     tabs.push({
       id: 'approvals',
       label: 'Pending approvals',
@@ -96,40 +104,50 @@ export function JitTabs({ me }: { me: CallerInfo }) {
     });
     tabs.push({ id: 'reviews', label: 'Break-glass reviews', render: () => <BreakGlassReviews /> });
   }
-  if (me.features.requestHistory) {
+  if (me?.features.requestHistory) {
     tabs.push({
       id: 'history',
       label: 'Request history',
       render: () => <RequestList title="Request history" query={{ view: 'history' }} showRequester empty="No requests yet." />,
     });
   }
-  if (me.features.manageSessions) {
+  if (me?.features.manageSessions) {
     tabs.push({ id: 'sessions', label: 'Manage sessions', render: () => <SessionList /> });
   }
-  if (me.features.ownedAccounts) {
+  if (me?.features.ownedAccounts) {
     tabs.push({ id: 'owned', label: 'Owned accounts', render: () => <OwnedAccounts me={me} /> });
   }
-  const current = tabs.find(t => t.id === params.get('tab')) ?? tabs[0];
+  const asked = params.get('tab');
+  // A tab only some roles have is not known before `me`: nothing mounts early then.
+  const current = tabs.find(t => t.id === asked) ?? (me || !asked ? tabs[0] : undefined);
+  // The children keep their places whether `me` is there or not, so the
+  // early-mounted tab is the one shown, not mounted anew.
   return (
     <Box>
-      <Tabs
-        value={current.id}
-        onChange={(_, v) => setParams({ tab: v })}
-        indicatorColor="primary"
-        variant="scrollable"
-        scrollButtons="auto"
-        aria-label="JIT Access sections"
-      >
-        {tabs.map(t => (
-          <Tab key={t.id} value={t.id} label={t.label} />
-        ))}
-      </Tabs>
-      {me.missingFeaturesHint && (
+      {me && current ? (
+        <Tabs
+          value={current.id}
+          onChange={(_, v) => setParams({ tab: v })}
+          indicatorColor="primary"
+          variant="scrollable"
+          scrollButtons="auto"
+          aria-label="JIT Access sections"
+        >
+          {tabs.map(t => (
+            <Tab key={t.id} value={t.id} label={t.label} />
+          ))}
+        </Tabs>
+      ) : (
+        <Progress />
+      )}
+      {me?.missingFeaturesHint && (
         <Alert severity="info" style={{ margin: '16px 0' }} data-testid="missing-features">
           Your role: {me.roles.map(r => ROLE_NAMES[r]).join(', ')}. {me.missingFeaturesHint}
         </Alert>
       )}
-      <Box mt={2}>{current.render()}</Box>
+      <Box mt={2} hidden={!me}>
+        {current?.render()}
+      </Box>
     </Box>
   );
 }
