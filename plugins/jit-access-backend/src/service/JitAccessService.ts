@@ -621,7 +621,7 @@ export class JitAccessService {
     const [context, names] = await Promise.all([
       given ?? this.actorContext(caller, request),
       this.namesOf([
-        ...peopleOf(request),
+        ...peopleNamedIn(request),
         ...steps.map(s => s.decidedBy).filter((x): x is string => !!x),
         ...events.map(e => e.actor),
       ]),
@@ -882,7 +882,7 @@ export class JitAccessService {
     }
     // The names of the shown requests' people, in one directory call (its
     // reads are cached, so an unchanged page costs no catalog call).
-    const names = await this.namesOf(shown.flatMap(peopleOf));
+    const names = await this.namesOf(shown.flatMap(peopleNamedIn));
     if (reviews) return { items: shown.map(r => withNamesFrom(r, names)), nextCursor: page.nextCursor };
     // Decided for this caller now; what the shown requests look like is the
     // page's and their people's names, so the same requests shown with the
@@ -898,7 +898,7 @@ export class JitAccessService {
 
   /** A page's requests as the API shows them, with their people's names resolved in one batch. */
   private async withNames(requests: StoredRequest[]): Promise<AccessRequest[]> {
-    const names = await this.namesOf(requests.flatMap(peopleOf));
+    const names = await this.namesOf(requests.flatMap(peopleNamedIn));
     return requests.map(r => withNamesFrom(r, names));
   }
 
@@ -1142,7 +1142,7 @@ export function toSummary(s: StoredPermissionSet): PermissionSetSummary {
 }
 
 /** The people a request shows by name in a list: its requester and who closed its review. */
-function peopleOf(r: StoredRequest): string[] {
+function peopleNamedIn(r: StoredRequest): string[] {
   return r.review?.closedBy ? [r.requester, r.review.closedBy] : [r.requester];
 }
 

@@ -18,7 +18,7 @@ import { BreakGlassReviews } from '../BreakGlassReviews/BreakGlassReviews';
 import { ConfigPage } from '../ConfigPage/ConfigPage';
 import { RequestForm } from '../RequestForm/RequestForm';
 import { RequestDetailView } from '../RequestDetail/RequestDetailView';
-import { RequestTable } from '../shared/RequestTable';
+import { REQUEST_PAGE_SIZE, RequestTable } from '../shared/RequestTable';
 import { configPath } from '../shared/paths';
 
 const ROLE_NAMES: Record<CallerInfo['roles'][number], string> = {
@@ -134,15 +134,19 @@ export function JitTabs({ me }: { me: CallerInfo }) {
   );
 }
 
+/** A list of requests, a page at a time ("Load more"). */
 function RequestList(props: { title: string; query: RequestListQuery; empty: string; showRequester?: boolean }) {
   const api = useApi(jitAccessApiRef);
-  const { value, loading, error } = useAsync(() => api.listRequests(props.query), [api, JSON.stringify(props.query)]);
+  const query = { ...props.query, limit: REQUEST_PAGE_SIZE };
+  const { value, loading, error } = useAsync(() => api.listRequests(query), [api, JSON.stringify(query)]);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   return (
     <RequestTable
       title={props.title}
       requests={value!.items}
+      nextCursor={value!.nextCursor}
+      loadMore={cursor => api.listRequests({ ...query, cursor })}
       showRequester={props.showRequester}
       emptyContent={<Box p={2}>{props.empty}</Box>}
     />
@@ -151,13 +155,16 @@ function RequestList(props: { title: string; query: RequestListQuery; empty: str
 
 function SessionList() {
   const api = useApi(jitAccessApiRef);
-  const { value, loading, error } = useAsync(() => api.listSessions({ view: 'managed' }), [api]);
+  const query = { view: 'managed', limit: REQUEST_PAGE_SIZE } as const;
+  const { value, loading, error } = useAsync(() => api.listSessions(query), [api]);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   return (
     <RequestTable
       title="Active sessions you can manage"
       requests={value!.items}
+      nextCursor={value!.nextCursor}
+      loadMore={cursor => api.listSessions({ ...query, cursor })}
       showRequester
       emptyContent={<Box p={2}>No active sessions on accounts you manage.</Box>}
     />
