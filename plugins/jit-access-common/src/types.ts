@@ -85,6 +85,7 @@ export interface AccessRequest {
   id: string;
   /** User entity ref of the requester, e.g. `user:default/alice`. */
   requester: string;
+  /** The requester's display name from the catalog, on list pages and details; absent when not in the catalog. */
   requesterName?: string;
   accountId: string;
   accountName: string;
@@ -152,7 +153,10 @@ export interface Approver {
 export interface RequestEvent {
   id: number;
   requestId: string;
+  /** User entity ref of who acted, or `system:jit-access` for JIT Access itself. */
   actor: string;
+  /** The actor's display name: "JIT Access" for the system; absent when the user is not in the catalog. */
+  actorName?: string;
   at: string;
   fromStatus?: RequestStatus;
   toStatus?: RequestStatus;

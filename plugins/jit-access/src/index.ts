@@ -8,5 +8,5 @@
 export { jitAccessPlugin, JitAccessPage, EntityJitAccessContent, rootRouteRef } from './plugin';
 export { isJitAccessAvailable } from './components/EntityJitAccessContent/isJitAccessAvailable';
 export { jitAccessApiRef } from './api/JitAccessApi';
-export type { JitAccessApi, RequestListQuery, RequestListView } from './api/JitAccessApi';
+export type { JitAccessApi, RequestListQuery, RequestListView, SessionListQuery } from './api/JitAccessApi';
 export { JitAccessClient } from './api/JitAccessClient';

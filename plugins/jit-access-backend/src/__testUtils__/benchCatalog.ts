@@ -167,6 +167,13 @@ export function benchCatalogService(entities: Entity[]): CatalogService {
         return async (ref: string) =>
           byRef.get(stringifyEntityRef(parseEntityRef(ref)));
       }
+      if (prop === 'getEntitiesByRefs') {
+        return async (request: { entityRefs: string[] }) => ({
+          items: request.entityRefs.map(ref =>
+            byRef.get(stringifyEntityRef(parseEntityRef(ref))),
+          ),
+        });
+      }
       if (prop === 'getEntities') {
         return (request: object, options: object) => {
           const key = JSON.stringify(request);

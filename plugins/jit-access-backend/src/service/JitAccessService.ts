@@ -65,7 +65,7 @@ import type { RequestRecheck } from './RequestRecheck';
 import { JitAuthorizer } from './JitAuthorizer';
 import type { JitNotifier } from './JitNotifier';
 import type { JitRequestResource } from '../permissions/rules';
-import { Caller, ownsAccount } from './types';
+import { Caller, ownsAccount, SYSTEM_ACTOR, SYSTEM_ACTOR_NAME } from './types';
 
 /** The accounts list as anyone may see it (see JitAccessService.accountList). */
 interface AccountList {
@@ -622,36 +622,37 @@ export class JitAccessService {
     const [context, names] = await Promise.all([
       given ?? this.actorContext(caller, request),
       this.namesOf([
-        request.requester,
+        ...peopleNamedIn(request),
         ...steps.map(s => s.decidedBy).filter((x): x is string => !!x),
-        ...(request.review?.closedBy ? [request.review.closedBy] : []),
+        ...events.map(e => e.actor),
       ]),
     ]);
-    const review = request.review && {
-      ...request.review,
-      closedByName: request.review.closedBy ? names.get(request.review.closedBy) : undefined,
-    };
     return {
-      ...toPublic(request),
-      review,
-      requesterName: names.get(request.requester),
+      ...withNamesFrom(request, names),
       steps: steps.map(s => ({
         ...s,
         decidedByName: s.decidedBy ? names.get(s.decidedBy) : undefined,
       })),
       approvers: await this.approversOf(request, steps, context.owners),
       actions: this.actionsFor(caller, request, steps, context),
-      events,
+      events: events.map(e => {
+        const actorName = names.get(e.actor);
+        return actorName ? { ...e, actorName } : e;
+      }),
     };
   }
 
+  /**
+   * Display names of people by entity ref, in one directory call for all
+   * of them (one catalog read for those not cached); the system actor is
+   * "JIT Access"; people not in the catalog are left out.
+   */
   private async namesOf(refs: string[]): Promise<Map<string, string>> {
-    const people = await Promise.all(
-      [...new Set(refs)].map(r => this.deps.directory.user(r)),
-    );
-    return new Map(
-      people.filter((p): p is Person => !!p).map(p => [p.entityRef, p.name]),
-    );
+    const users = [...new Set(refs)].filter(r => r !== SYSTEM_ACTOR);
+    const people = users.length ? await this.deps.directory.users(users) : new Map<string, Person>();
+    const names = new Map([...people].map(([ref, p]) => [ref, p.name]));
+    if (refs.includes(SYSTEM_ACTOR)) names.set(SYSTEM_ACTOR, SYSTEM_ACTOR_NAME);
+    return names;
   }
 
   /** Who can decide the current step, by name (never the requester, never the step-1 approver). */
@@ -785,7 +786,7 @@ export class JitAccessService {
         cursor: q.cursor,
         limit: q.limit,
       });
-      return { items: page.items.map(toPublic), nextCursor: page.nextCursor };
+      return { items: await this.withNames(page.items), nextCursor: page.nextCursor };
     }
     const scope = await this.approverScope(caller);
     if (!scope) {
@@ -808,7 +809,7 @@ export class JitAccessService {
         cursor: q.cursor,
         limit: q.limit,
       });
-      return { items: page.items.map(toPublic), nextCursor: page.nextCursor };
+      return { items: await this.withNames(page.items), nextCursor: page.nextCursor };
     }
     // approvals: pending requests whose current step the caller may decide;
     // reviews: break-glass requests with an open review the caller may close.
@@ -844,15 +845,26 @@ export class JitAccessService {
         : this.decisionAction(caller, r, steps.get(r.id)!, ctx, 'approve');
       if (verdict.allowed) shown.push(r);
     }
+    // The names of the shown requests' people, in one directory call (its
+    // reads are cached, so an unchanged page costs no catalog call).
+    const names = await this.namesOf(shown.flatMap(peopleNamedIn));
+    if (reviews) return { items: shown.map(r => withNamesFrom(r, names)), nextCursor: page.nextCursor };
     // Decided for this caller now; what the shown requests look like is the
-    // page's, so the same requests shown make the same response.
-    if (reviews) return { items: shown.map(toPublic), nextCursor: page.nextCursor };
-    const shownIds = shown.map(r => r.id).join(' ');
+    // page's and their people's names, so the same requests shown with the
+    // same names make the same response (a name changed in the catalog makes
+    // a new one).
+    const shownKey = shown.map(r => `${r.id}\t${names.get(r.requester) ?? ''}`).join('\n');
     const last = this.#approvalsOf.get(page);
-    if (last?.shown === shownIds) return last.response;
-    const response = { items: shown.map(toPublic), nextCursor: page.nextCursor };
-    this.#approvalsOf.set(page, { shown: shownIds, response });
+    if (last?.shown === shownKey) return last.response;
+    const response = { items: shown.map(r => withNamesFrom(r, names)), nextCursor: page.nextCursor };
+    this.#approvalsOf.set(page, { shown: shownKey, response });
     return response;
+  }
+
+  /** A page's requests as the API shows them, with their people's names resolved in one batch. */
+  private async withNames(requests: StoredRequest[]): Promise<AccessRequest[]> {
+    const names = await this.namesOf(requests.flatMap(peopleNamedIn));
+    return requests.map(r => withNamesFrom(r, names));
   }
 
   /** Requests as permission rules see them, with their accounts' owners. */
@@ -1106,6 +1118,23 @@ export function toSummary(s: StoredPermissionSet): PermissionSetSummary {
     sessionDurationMinutes: parseIsoDuration(s.sessionDuration),
     requiresTwoLevels: s.requiresTwoLevels,
   };
+}
+
+/** The people a request shows by name in a list: its requester and who closed its review. */
+function peopleNamedIn(r: StoredRequest): string[] {
+  return r.review?.closedBy ? [r.requester, r.review.closedBy] : [r.requester];
+}
+
+/** A request as the API shows it, with the names of its people (those found in `names`). */
+function withNamesFrom(r: StoredRequest, names: Map<string, string>): AccessRequest {
+  const out: AccessRequest = { ...toPublic(r), requesterName: names.get(r.requester) };
+  if (r.review) {
+    out.review = {
+      ...r.review,
+      closedByName: r.review.closedBy ? names.get(r.review.closedBy) : undefined,
+    };
+  }
+  return out;
 }
 
 /** Drops the engine's bookkeeping from a stored request. */

@@ -12,6 +12,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { coreServices, createServiceFactory } from '@backstage/backend-plugin-api';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   demoSeed,
   IdentityCenterEmulator,
@@ -63,6 +64,8 @@ describe('notifications through the real notifications backend', () => {
         jitAccessPlugin,
         notificationsPlugin,
         catalogServiceMock.factory({ entities: ENTITIES }),
+        // permission.enabled is on (JIT Access refuses to start otherwise); every check allowed, as before.
+        mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
         createServiceFactory({ service: coreServices.userInfo, deps: {}, factory: () => demoUserInfo }),
         mockServices.rootConfig.factory({
           data: {
@@ -90,6 +93,7 @@ describe('notifications through the real notifications backend', () => {
       () => as('alice').get('/api/jit-access/accounts'),
       res => res.body.items?.length === 2,
     );
+    const r = await as('alice').get('/api/jit-access/accounts'); console.log('DEBUG', r.status, JSON.stringify(r.body).slice(0,800));
   });
 
   afterAll(async () => {

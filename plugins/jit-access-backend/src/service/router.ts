@@ -415,16 +415,21 @@ function resultMeta(result: unknown): JsonObject {
 }
 
 const CSV_FIELDS: Array<keyof AccessRequest> = [
-  'id', 'requester', 'accountId', 'accountName', 'kind', 'permissionSetName', 'status',
+  'id', 'requester', 'requesterName', 'accountId', 'accountName', 'kind', 'permissionSetName', 'status',
   'requestedDurationMinutes', 'effectiveDurationMinutes', 'reason', 'ticket',
   'createdAt', 'decidedAt', 'activatedAt', 'expiresAt', 'endedAt', 'statusReason',
 ];
 
-/** Columns of the export: the request's fields, then its break-glass review (closed ones only). */
+/**
+ * Columns of the export: the request's fields, then its break-glass review
+ * (closed ones only). People are given by entity ref, each followed by the
+ * display name (empty for someone no longer in the catalog).
+ */
 const CSV_COLUMNS: Array<[string, (r: AccessRequest) => unknown]> = [
   ...CSV_FIELDS.map((f): [string, (r: AccessRequest) => unknown] => [f, r => r[f]]),
   ['breakGlass', r => !!r.breakGlass],
   ['reviewedBy', r => r.review?.closedBy],
+  ['reviewedByName', r => r.review?.closedByName],
   ['reviewComment', r => r.review?.comment],
   ['reviewedAt', r => r.review?.closedAt],
 ];

@@ -15,3 +15,6 @@ export function ownsAccount(caller: Pick<Caller, 'ownershipEntityRefs'>, owners:
 
 /** The actor recorded for transitions the engine makes on its own. */
 export const SYSTEM_ACTOR = 'system:jit-access';
+
+/** How the system actor is named where people are shown by name (a request's timeline). */
+export const SYSTEM_ACTOR_NAME = 'JIT Access';

@@ -25,7 +25,19 @@ export interface RequestListQuery {
   view: RequestListView;
   status?: RequestStatus[];
   accountId?: string;
+  /** The `nextCursor` of the previous page; absent for the first page. */
   cursor?: string;
+  /** Requests per page, 1..200 (default 50). */
+  limit?: number;
+}
+
+/** @public */
+export interface SessionListQuery {
+  view: 'mine' | 'managed';
+  accountId?: string;
+  /** The `nextCursor` of the previous page; absent for the first page. */
+  cursor?: string;
+  /** Sessions per page, 1..200 (default 50). */
   limit?: number;
 }
 
@@ -43,7 +55,7 @@ export interface JitAccessApi {
   cancel(id: string): Promise<RequestDetail>;
   /** Closes the open review of a break-glass request; the comment is required. */
   closeReview(id: string, comment: string): Promise<RequestDetail>;
-  listSessions(query: { view: 'mine' | 'managed'; accountId?: string }): Promise<Page<AccessRequest>>;
+  listSessions(query: SessionListQuery): Promise<Page<AccessRequest>>;
   revoke(id: string, comment?: string): Promise<RequestDetail>;
   validatePolicy(policy: string): Promise<PolicyValidationResult>;
   listAccountConfigs(): Promise<AccountConfig[]>;

@@ -20,6 +20,17 @@ describe('JitAccessClient', () => {
     });
   });
 
+  it('asks for the page at a cursor, of requests and of sessions', async () => {
+    const fetch = respond(200, { items: [] });
+    const client = new JitAccessClient({ discoveryApi, fetchApi: { fetch } });
+    await client.listRequests({ view: 'history', limit: 25, cursor: 'abc/+=' });
+    await client.listSessions({ view: 'managed', accountId: '111111111111', limit: 25, cursor: 'next' });
+    expect(fetch.mock.calls.map(([url]) => String(url))).toEqual([
+      'http://backend/api/jit-access/requests?view=history&cursor=abc%2F%2B%3D&limit=25',
+      'http://backend/api/jit-access/sessions?view=managed&accountId=111111111111&cursor=next&limit=25',
+    ]);
+  });
+
   it('keeps the status line when the body says nothing', async () => {
     const client = new JitAccessClient({ discoveryApi, fetchApi: { fetch: respond(502, 'upstream down') } });
     await expect(client.getMe()).rejects.toMatchObject({ statusCode: 502, message: expect.stringMatching(/502/) });

@@ -16,7 +16,7 @@ import type {
   RequestDetail,
   RoleMappings,
 } from '@jit-access/plugin-jit-access-common';
-import { JitAccessApi, RequestListQuery } from './JitAccessApi';
+import { JitAccessApi, RequestListQuery, SessionListQuery } from './JitAccessApi';
 
 /** {@link JitAccessApi} over `fetchApi` and `discoveryApi`. @public */
 export class JitAccessClient implements JitAccessApi {
@@ -75,9 +75,11 @@ export class JitAccessClient implements JitAccessApi {
   closeReview(id: string, comment: string) {
     return this.call<RequestDetail>('POST', `/requests/${encodeURIComponent(id)}/review`, { comment });
   }
-  listSessions(q: { view: 'mine' | 'managed'; accountId?: string }) {
+  listSessions(q: SessionListQuery) {
     const params = new URLSearchParams({ view: q.view });
     if (q.accountId) params.set('accountId', q.accountId);
+    if (q.cursor) params.set('cursor', q.cursor);
+    if (q.limit) params.set('limit', String(q.limit));
     return this.call<Page<AccessRequest>>('GET', `/sessions?${params}`);
   }
   revoke(id: string, comment?: string) {

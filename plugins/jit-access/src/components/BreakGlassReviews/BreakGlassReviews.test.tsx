@@ -25,7 +25,7 @@ describe('BreakGlassReviews', () => {
       </TestApiProvider>,
     );
     expect(await screen.findByText('INC-42 database failover')).toBeInTheDocument();
-    expect(listRequests).toHaveBeenCalledWith({ view: 'reviews' });
+    expect(listRequests).toHaveBeenCalledWith({ view: 'reviews', limit: 25 });
     fireEvent.click(screen.getByRole('button', { name: 'Close review JIT-7K3F9Q' }));
     const dialog = screen.getByRole('dialog');
     expect(within(dialog).getByText('Close break-glass review JIT-7K3F9Q')).toBeInTheDocument();

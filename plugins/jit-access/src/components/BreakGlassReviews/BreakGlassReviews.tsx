@@ -7,7 +7,7 @@ import { useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { DecisionDialog } from '../RequestDetail/DecisionDialog';
-import { RequestTable } from '../shared/RequestTable';
+import { REQUEST_PAGE_SIZE, RequestTable } from '../shared/RequestTable';
 
 /**
  * The review queue of break-glass access: self-approved emergency requests
@@ -18,7 +18,10 @@ export function BreakGlassReviews() {
   const api = useApi(jitAccessApiRef);
   const alertApi = useApi(alertApiRef);
   const [reviewing, setReviewing] = useState<AccessRequest>();
-  const { value, loading, error, retry } = useAsyncRetry(() => api.listRequests({ view: 'reviews' }), [api]);
+  const { value, loading, error, retry } = useAsyncRetry(
+    () => api.listRequests({ view: 'reviews', limit: REQUEST_PAGE_SIZE }),
+    [api],
+  );
 
   const close = async (comment: string) => {
     const id = reviewing!.id;
@@ -39,6 +42,8 @@ export function BreakGlassReviews() {
       <RequestTable
         title="Break-glass access waiting for review"
         requests={value!.items}
+        nextCursor={value!.nextCursor}
+        loadMore={cursor => api.listRequests({ view: 'reviews', limit: REQUEST_PAGE_SIZE, cursor })}
         showRequester
         showReason
         emptyContent={

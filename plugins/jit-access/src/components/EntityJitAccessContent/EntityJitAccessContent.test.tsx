@@ -53,6 +53,22 @@ describe('the JIT Access tab of an AWS account', () => {
     expect(screen.getByRole('link', { name: 'JIT-OLD001' })).toBeInTheDocument();
   });
 
+  it("pages through the account's recent requests, 10 at a time, with requesters by name", async () => {
+    const old = (id: string, requesterName: string) => pendingRequest({ id, status: 'expired', requesterName });
+    const listRequests = jest.fn(async ({ view, cursor }: { view: string; cursor?: string }) => {
+      if (view === 'approvals') return { items: [] };
+      return cursor === 'next' ? { items: [old('JIT-OLD002', 'Hana Hill')] } : { items: [old('JIT-OLD001', 'Gina Grey')], nextCursor: 'next' };
+    });
+    await renderFor(api({ getMe: async () => owner, listRequests }));
+    expect(listRequests).toHaveBeenCalledWith({ view: 'history', accountId: '111111111111', limit: 10 });
+    expect(screen.getByText('Gina Grey')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Load more: Recent requests' }));
+    expect(await screen.findByRole('link', { name: 'JIT-OLD002' })).toBeInTheDocument();
+    expect(listRequests).toHaveBeenLastCalledWith({ view: 'history', accountId: '111111111111', limit: 10, cursor: 'next' });
+    expect(screen.getByText('Hana Hill')).toBeInTheDocument();
+    expect(screen.getByTestId('request-count')).toHaveTextContent('All 2 requests shown.');
+  });
+
   it('approving from the tab calls the API and reloads the lists', async () => {
     const approve = jest.fn(async () => pendingRequest({ status: 'approved' }));
     const getMe = jest.fn(async () => owner);

@@ -4,14 +4,13 @@ import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   AWS_ACCOUNT_ID_ANNOTATION,
   formatMinutes,
-  type AccessRequest,
   type RequestDetail,
 } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
-import { jitAccessApiRef } from '../../api/JitAccessApi';
+import { jitAccessApiRef, RequestListQuery } from '../../api/JitAccessApi';
 // Lazy: the chart (recharts) and the table (material-table) load beside the
 // pending requests, which wait for neither.
 import { AccountActivity, RequestTable } from '../lazyComponents';
@@ -35,9 +34,7 @@ export function AccountJitAccess({ accountId }: { accountId: string }) {
     const [pending, sessions, history, accounts] = await Promise.all([
       approver ? api.listRequests({ view: 'approvals', accountId }) : Promise.resolve({ items: [] }),
       approver ? api.listSessions({ view: 'managed', accountId }) : Promise.resolve({ items: [] }),
-      approver
-        ? api.listRequests({ view: 'history', accountId, limit: 10 })
-        : api.listRequests({ view: 'mine', accountId, limit: 10 }),
+      api.listRequests(historyQuery(approver, accountId)),
       api.getAccounts(),
     ]);
     // Decisions need each request's actions (with the reasons when denied).
@@ -47,7 +44,7 @@ export function AccountJitAccess({ accountId }: { accountId: string }) {
       me,
       pending: pendingDetails,
       sessions: sessionDetails,
-      history: history.items,
+      history,
       account: accounts.items.find(a => a.accountId === accountId),
     };
   }, [api, accountId]);
@@ -100,13 +97,20 @@ export function AccountJitAccess({ accountId }: { accountId: string }) {
       <Grid item xs={12}>
         <RequestTable
           title={me.features.requestHistory ? 'Recent requests' : 'Your recent requests'}
-          requests={history as AccessRequest[]}
+          requests={history.items}
+          nextCursor={history.nextCursor}
+          loadMore={cursor => api.listRequests({ ...historyQuery(me.features.pendingApprovals, accountId), cursor })}
           showRequester={me.features.requestHistory}
           emptyContent={<Box p={2}>No requests for this account yet.</Box>}
         />
       </Grid>
     </Grid>
   );
+}
+
+/** The account's recent requests: all of them for approvers, the caller's own for others; 10 a page. */
+function historyQuery(approver: boolean, accountId: string): RequestListQuery {
+  return { view: approver ? 'history' : 'mine', accountId, limit: 10 };
 }
 
 function DecisionRow({ request: r, onChanged }: { request: RequestDetail; onChanged: () => void }) {

@@ -2,7 +2,7 @@ import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
 import type { CallerInfo } from '@jit-access/plugin-jit-access-common';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
-import { accountActivity, accounts, fakeApi, owner, viewer } from '../../__testUtils__/fixtures';
+import { accountActivity, accounts, fakeApi, owner, pendingRequest, viewer } from '../../__testUtils__/fixtures';
 import { JitAccessPage, JitTabs } from './JitAccessPage';
 
 describe('JitAccessPage', () => {
@@ -43,7 +43,7 @@ describe('JitAccessPage', () => {
     expect(listRequests).not.toHaveBeenCalled();
     await act(async () => resolveMe(owner));
     expect(await screen.findByText('Waiting for your decision')).toBeInTheDocument();
-    expect(listRequests).toHaveBeenCalledWith({ view: 'approvals' });
+    expect(listRequests).toHaveBeenCalledWith({ view: 'approvals', limit: 25 });
     expect(getAccounts).not.toHaveBeenCalled();
   });
 });
@@ -80,6 +80,37 @@ describe('JitTabs', () => {
       'Owned accounts',
     ]);
     expect(screen.queryByTestId('missing-features')).not.toBeInTheDocument();
+  });
+
+  it('Request history: 25 requests a page, named by requester; Load more appends the next page', async () => {
+    const page = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        pendingRequest({
+          id: `JIT-H${String(from + i).padStart(5, '0')}`,
+          requester: i % 2 ? 'user:default/erin' : 'user:default/alice',
+          requesterName: i % 2 ? 'Erin Evans' : 'Alice Anders',
+        }),
+      );
+    const listRequests = jest.fn(async (q: { cursor?: string }) =>
+      q.cursor === 'p2' ? { items: page(26, 3) } : { items: page(1, 25), nextCursor: 'p2' },
+    );
+    await renderInTestApp(
+      <TestApiProvider apis={[[jitAccessApiRef, fakeApi({ listRequests })]]}>
+        <JitTabs me={owner} />
+      </TestApiProvider>,
+      { routeEntries: ['/?tab=history'] },
+    );
+    const table = (await screen.findByText('JIT-H00001')).closest('table')!;
+    expect(listRequests).toHaveBeenCalledWith({ view: 'history', limit: 25 });
+    expect(within(table).getAllByText('Alice Anders')).toHaveLength(13);
+    expect(within(table).queryByText(/user:default/)).not.toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Load more: Request history' }));
+    expect(await screen.findByText('JIT-H00028')).toBeInTheDocument();
+    expect(listRequests).toHaveBeenLastCalledWith({ view: 'history', limit: 25, cursor: 'p2' });
+    await waitFor(() => expect(within(table).getAllByRole('link', { name: /^JIT-H/ })).toHaveLength(28));
+    expect(within(table).getAllByText('Erin Evans')).toHaveLength(13);
+    expect(screen.getByTestId('request-count')).toHaveTextContent('All 28 requests shown.');
   });
 
   it("opens an owned account's activity on demand in the Owned accounts tab", async () => {

@@ -16,6 +16,7 @@ import { jitAccessApiRef, RequestListQuery } from '../../api/JitAccessApi';
 // Lazy: each from a chunk of its own, when first shown.
 import { AccountActivity, BreakGlassReviews, ConfigPage, RequestDetailView, RequestTable } from '../lazyComponents';
 import { RequestForm } from '../RequestForm/RequestForm';
+import { REQUEST_PAGE_SIZE } from '../shared/pageSize';
 import { configPath } from '../shared/paths';
 
 const ROLE_NAMES: Record<CallerInfo['roles'][number], string> = {
@@ -152,15 +153,19 @@ export function JitTabs({ me }: { me?: CallerInfo }) {
   );
 }
 
+/** A list of requests, a page at a time ("Load more"). */
 function RequestList(props: { title: string; query: RequestListQuery; empty: string; showRequester?: boolean }) {
   const api = useApi(jitAccessApiRef);
-  const { value, loading, error } = useAsync(() => api.listRequests(props.query), [api, JSON.stringify(props.query)]);
+  const query = { ...props.query, limit: REQUEST_PAGE_SIZE };
+  const { value, loading, error } = useAsync(() => api.listRequests(query), [api, JSON.stringify(query)]);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   return (
     <RequestTable
       title={props.title}
       requests={value!.items}
+      nextCursor={value!.nextCursor}
+      loadMore={cursor => api.listRequests({ ...query, cursor })}
       showRequester={props.showRequester}
       emptyContent={<Box p={2}>{props.empty}</Box>}
     />
@@ -169,13 +174,16 @@ function RequestList(props: { title: string; query: RequestListQuery; empty: str
 
 function SessionList() {
   const api = useApi(jitAccessApiRef);
-  const { value, loading, error } = useAsync(() => api.listSessions({ view: 'managed' }), [api]);
+  const query = { view: 'managed', limit: REQUEST_PAGE_SIZE } as const;
+  const { value, loading, error } = useAsync(() => api.listSessions(query), [api]);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   return (
     <RequestTable
       title="Active sessions you can manage"
       requests={value!.items}
+      nextCursor={value!.nextCursor}
+      loadMore={cursor => api.listSessions({ ...query, cursor })}
       showRequester
       emptyContent={<Box p={2}>No active sessions on accounts you manage.</Box>}
     />

@@ -142,6 +142,21 @@ describe('RequestDetailCard', () => {
     expect(items[0]).toMatch(/^Requested.*· alice · now pending$/);
     expect(items[1]).toMatch(/^Step 1 approved.*· bob · “fine by team-alpha”$/);
   });
+
+  it('names the actors of the timeline, JIT Access for its own steps', async () => {
+    const r = customAtStep2();
+    r.events = [
+      { ...r.events[0], actorName: 'Alice Anders' },
+      { ...r.events[1], actorName: 'Bob Brown' },
+      { id: 3, requestId: r.id, actor: 'system:jit-access', actorName: 'JIT Access', at: '2026-11-24T10:06:00.000Z', fromStatus: 'approved', toStatus: 'provisioning', type: 'provisioning' },
+    ];
+    await renderCard(r);
+    const line = (label: string) => screen.getByText(label).closest('li')?.textContent;
+    expect(line('Requested')).toMatch(/^Requested.*· Alice Anders · now pending$/);
+    expect(line('Step 1 approved')).toMatch(/^Step 1 approved.*· Bob Brown · “fine by team-alpha”$/);
+    expect(line('Granting in Identity Center')).toMatch(/^Granting in Identity Center.*· JIT Access · now provisioning$/);
+    expect(screen.queryByText(/user:default|system:jit-access/)).not.toBeInTheDocument();
+  });
 });
 
 describe('RequestDetailView', () => {

@@ -5,6 +5,7 @@ import {
   formatMinutes,
   type ApprovalStep,
   type RequestDetail,
+  type RequestEvent,
 } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -54,6 +55,11 @@ function eventLabel(type: string) {
   const step = /^approved-step-(\d+)$/.exec(type);
   if (step) return `Step ${step[1]} approved`;
   return EVENT_LABELS[type] ?? type;
+}
+
+/** Who acted, by name: "JIT Access" for the system; the entity ref's name when the catalog has no user for it. */
+function actorOf(e: RequestEvent): string {
+  return e.actorName ?? e.actor.replace(/^user:default\//, '');
 }
 
 function since(iso: string, now: number) {
@@ -190,7 +196,7 @@ export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r
                     style={{ minWidth: 0 }}
                     secondaryTypographyProps={{ style: { whiteSpace: 'normal', overflowWrap: 'anywhere' } }}
                     primary={eventLabel(e.type)}
-                    secondary={`${new Date(e.at).toLocaleString()} · ${e.actor.replace(/^user:default\//, '')}${e.toStatus && e.toStatus !== e.fromStatus ? ` · now ${e.toStatus.replace('_', ' ')}` : ''}${e.comment ? ` · “${e.comment}”` : ''}`}
+                    secondary={`${new Date(e.at).toLocaleString()} · ${actorOf(e)}${e.toStatus && e.toStatus !== e.fromStatus ? ` · now ${e.toStatus.replace('_', ' ')}` : ''}${e.comment ? ` · “${e.comment}”` : ''}`}
                   />
                 </ListItem>
               ))}
