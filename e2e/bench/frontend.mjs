@@ -93,7 +93,7 @@ jitAccess:
 );
 const devConfig = join(work, 'app-config.dev.yaml');
 writeFileSync(devConfig, `app:\n  baseUrl: ${DEV_FRONTEND}\n`);
-const configArgs = ['--config', join(root, 'app-config.yaml'), '--config', benchConfig];
+const configArgs = ['--config', join(root, 'app-config.yaml'), '--config', join(root, 'app-config.demo.yaml'), '--config', benchConfig];
 
 const children = [];
 function start(name, cwd, args, env = {}) {
