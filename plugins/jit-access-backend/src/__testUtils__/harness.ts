@@ -195,6 +195,27 @@ export async function createHarness(
       request(app).put(path).set('Authorization', mockCredentials.user.header(`user:default/${name}`)).send(body),
   });
   const arnOf = async (name: string) => (await store.listPermissionSets()).find(p => p.name === name)!.arn;
+  /** Runs the engine on one request until it has `status` (at most 200 rounds, 20 ms apart). */
+  const processUntil = async (reqId: string, status: string) => {
+    for (let i = 0; i < 200; i++) {
+      if ((await store.getRequest(reqId))?.status === status) return;
+      await jit.engine.process(reqId);
+      await new Promise(r => setTimeout(r, 20));
+    }
+    throw new Error(`${reqId} never became ${status}`);
+  };
+  /** alice's active session on sandbox (111111111111), approved by bob, as stored. */
+  const activeGrant = async (permissionSet = 'ReadOnlyAccess', reason = 'base') => {
+    const created = await as('alice').post('/requests', {
+      accountId: '111111111111',
+      permissionSetArn: await arnOf(permissionSet),
+      durationMinutes: 30,
+      reason,
+    });
+    await as('bob').post(`/requests/${created.body.id}/approve`, {});
+    await processUntil(created.body.id, 'active');
+    return (await store.getRequest(created.body.id))!;
+  };
 
   return {
     app,
@@ -206,6 +227,8 @@ export async function createHarness(
     jit,
     emulator,
     arnOf,
+    processUntil,
+    activeGrant,
     async close() {
       gateway.destroy();
       await emulator.close();

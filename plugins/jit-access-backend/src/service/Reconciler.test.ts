@@ -12,26 +12,9 @@ describe.each(databases.eachSupportedId())('Reconciler (%s)', id => {
   });
   afterAll(async () => h.close());
 
-  async function waitFor(reqId: string, status: string) {
-    for (let i = 0; i < 200; i++) {
-      if ((await h.store.getRequest(reqId))?.status === status) return;
-      await h.jit.engine.process(reqId);
-      await new Promise(r => setTimeout(r, 20));
-    }
-    throw new Error(`${reqId} never became ${status}`);
-  }
+  const waitFor = (reqId: string, status: string) => h.processUntil(reqId, status);
 
-  async function activeGrant(permissionSet = 'ReadOnlyAccess') {
-    const created = await h.as('alice').post('/requests', {
-      accountId: '111111111111',
-      permissionSetArn: await h.arnOf(permissionSet),
-      durationMinutes: 30,
-      reason: 'reconcile',
-    });
-    await h.as('bob').post(`/requests/${created.body.id}/approve`, {});
-    await waitFor(created.body.id, 'active');
-    return (await h.store.getRequest(created.body.id))!;
-  }
+  const activeGrant = (permissionSet?: string) => h.activeGrant(permissionSet, 'reconcile');
 
   it('re-creates the assignment of a live grant that vanished from Identity Center', async () => {
     const r = await activeGrant();

@@ -205,6 +205,8 @@ export class RequestRecheck {
   ): Promise<ConfigImpact> {
     const { store } = this.deps;
     const impact: ConfigImpact = { withdrawn: [], stepAdded: [] };
+    // Every request here is judged against the same config: read each account and set once.
+    const view = once(config);
     let cursor: string | undefined;
     do {
       const page = await store.listRequests({
@@ -218,7 +220,7 @@ export class RequestRecheck {
         if (scope.permissionSetArn && request.permissionSetArn !== scope.permissionSetArn) continue;
         const steps: ApprovalStep[] = page.steps?.get(request.id) ?? (await store.getSteps(request.id));
         const subject = { request, steps };
-        const verdict = await this.verdict(subject, config);
+        const verdict = await this.verdict(subject, view);
         if (verdict.outcome === 'allowed') continue;
         if (apply && !(await this.apply(subject, verdict))) continue;
         (verdict.outcome === 'withdraw' ? impact.withdrawn : impact.stepAdded).push(request.id);
@@ -228,6 +230,22 @@ export class RequestRecheck {
     impact.message = describeImpact(impact, apply);
     return impact;
   }
+}
+
+/** A config view that reads each account and permission set once. */
+function once(config: ConfigView): ConfigView {
+  const accounts = new Map<string, ReturnType<ConfigView['account']>>();
+  const sets = new Map<string, ReturnType<ConfigView['permissionSet']>>();
+  return {
+    account: id => {
+      if (!accounts.has(id)) accounts.set(id, config.account(id));
+      return accounts.get(id)!;
+    },
+    permissionSet: arn => {
+      if (!sets.has(arn)) sets.set(arn, config.permissionSet(arn));
+      return sets.get(arn)!;
+    },
+  };
 }
 
 /** "Ends 2 open requests (JIT-…, JIT-…) and adds an approval step to 1 (JIT-…)." */

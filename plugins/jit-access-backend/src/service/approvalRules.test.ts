@@ -206,26 +206,9 @@ describe.each(databases.eachSupportedId())('extensions and expiry warnings (%s)'
   });
   afterAll(async () => h.close());
 
-  async function waitFor(reqId: string, status: string) {
-    for (let i = 0; i < 200; i++) {
-      if ((await h.store.getRequest(reqId))?.status === status) return;
-      await h.jit.engine.process(reqId);
-      await new Promise(r => setTimeout(r, 20));
-    }
-    throw new Error(`${reqId} never became ${status}`);
-  }
+  const waitFor = (reqId: string, status: string) => h.processUntil(reqId, status);
 
-  async function activeGrant() {
-    const created = await h.as('alice').post('/requests', {
-      accountId: '111111111111',
-      permissionSetArn: await h.arnOf('ReadOnlyAccess'),
-      durationMinutes: 30,
-      reason: 'base',
-    });
-    await h.as('bob').post(`/requests/${created.body.id}/approve`, {});
-    await waitFor(created.body.id, 'active');
-    return (await h.store.getRequest(created.body.id))!;
-  }
+  const activeGrant = () => h.activeGrant();
 
   it('an extension follows the same approval rules and continues the session where it ends', async () => {
     const original = await activeGrant();

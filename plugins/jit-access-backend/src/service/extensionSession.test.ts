@@ -18,33 +18,19 @@ describe.each(databases.eachSupportedId())('an extension dies with its session (
   });
   afterAll(async () => h.close());
 
-  async function waitFor(reqId: string, status: string) {
-    for (let i = 0; i < 200; i++) {
-      if ((await h.store.getRequest(reqId))?.status === status) return;
-      await h.jit.engine.process(reqId);
-      await new Promise(r => setTimeout(r, 20));
-    }
-    throw new Error(`${reqId} never became ${status}`);
-  }
+  const waitFor = (reqId: string, status: string) => h.processUntil(reqId, status);
 
   /** alice's active ReadOnlyAccess session on sandbox, and her pending extension of it. */
   async function sessionWithExtension() {
-    const created = await h.as('alice').post('/requests', {
-      accountId: '111111111111',
-      permissionSetArn: await h.arnOf('ReadOnlyAccess'),
-      durationMinutes: 60,
-      reason: 'base',
-    });
-    await h.as('bob').post(`/requests/${created.body.id}/approve`, {});
-    await waitFor(created.body.id, 'active');
+    const session = await h.activeGrant();
     const ext = await h.as('alice').post('/requests', {
       accountId: '111111111111',
-      extendsRequestId: created.body.id,
+      extendsRequestId: session.id,
       durationMinutes: 60,
       reason: 'more time',
     });
     expect(ext.status).toBe(201);
-    return { session: created.body.id as string, extension: ext.body.id as string };
+    return { session: session.id, extension: ext.body.id as string };
   }
 
   async function expectEnded(extension: string, reason: string) {

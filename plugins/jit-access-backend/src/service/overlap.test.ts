@@ -16,14 +16,7 @@ describe.each(databases.eachSupportedId())('overlap-safe revocation (%s)', id =>
   });
   afterAll(async () => h.close());
 
-  async function waitFor(reqId: string, status: string) {
-    for (let i = 0; i < 200; i++) {
-      if ((await h.store.getRequest(reqId))?.status === status) return;
-      await h.jit.engine.process(reqId);
-      await new Promise(r => setTimeout(r, 20));
-    }
-    throw new Error(`${reqId} never became ${status}`);
-  }
+  const waitFor = (reqId: string, status: string) => h.processUntil(reqId, status);
 
   async function grant(permissionSet: string) {
     const created = await h.as('alice').post('/requests', {
