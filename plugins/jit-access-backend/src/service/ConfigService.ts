@@ -8,7 +8,6 @@ import {
   type PermissionSetConfig,
   type RoleMappings,
   jitAccessConfigManagePermission,
-  parseIsoDuration,
 } from '@jit-access/plugin-jit-access-common';
 import type { ConfigChange, JitStore, StoredAccount, StoredPermissionSet } from '../database';
 import type { IdentityCenterGateway } from '../identity-center';
@@ -17,6 +16,7 @@ import { ConfiguredAccount } from './config';
 import { JitAuthorizer } from './JitAuthorizer';
 import type { ConfigView, RequestRecheck } from './RequestRecheck';
 import { Caller } from './types';
+import { toSummary } from '../requests/accountList';
 
 /**
  * The admin side: onboarding accounts, owners, permission sets, settings.
@@ -311,14 +311,5 @@ function accountChanges(actor: string, before: StoredAccount | undefined, after:
 }
 
 function toConfig(s: StoredPermissionSet): PermissionSetConfig {
-  return {
-    arn: s.arn,
-    name: s.name,
-    description: s.description,
-    sessionDuration: s.sessionDuration,
-    sessionDurationMinutes: parseIsoDuration(s.sessionDuration),
-    requiresTwoLevels: s.requiresTwoLevels,
-    source: s.source,
-    syncedAt: s.syncedAt,
-  };
+  return { ...toSummary(s), source: s.source, syncedAt: s.syncedAt };
 }
