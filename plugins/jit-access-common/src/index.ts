@@ -107,3 +107,28 @@ export { validatePolicy } from './policy/validatePolicy';
 export type { PolicyRule } from './policy/validatePolicy';
 export { JsonSyntaxError, MAX_JSON_DEPTH, parseJsonWithPositions, positionOf } from './policy/jsonWithPositions';
 export type { JsonNode } from './policy/jsonWithPositions';
+export {
+  DEFAULT_PAGE_LIMIT,
+  MAX_ACTIVITY_DAYS,
+  MAX_CUSTOM_POLICY_LENGTH,
+  MAX_PAGE_LIMIT,
+  MAX_REASON_LENGTH,
+  MAX_TICKET_LENGTH,
+  OWNER_REF_PATTERN,
+  REQUEST_ID_PATTERN,
+  REQUEST_VIEWS,
+  accountConfigUpdateSchema,
+  accountIdSchema,
+  activityQuerySchema,
+  createRequestBodySchema,
+  decisionBodySchema,
+  permissionSetArnParamSchema,
+  permissionSetUpdateSchema,
+  policyBodySchema,
+  requestIdSchema,
+  requestListQuerySchema,
+  reviewBodySchema,
+  sessionListQuerySchema,
+  settingsSchema,
+} from './api/schemas';
+export type { RequestListQuery, RequestView } from './api/schemas';

@@ -1,11 +1,6 @@
 /** Table names and raw row shapes. Row types stay apart from domain types. */
 
-/**
- * Ids the API accepts for requests: `JIT-` and 6 to 16 capitals or digits
- * (the product makes 6 Crockford characters, see formatRequestId; imports
- * and the benchmark's bulk load use longer ones).
- */
-export const REQUEST_ID_PATTERN = /^JIT-[0-9A-Z]{6,16}$/;
+export { REQUEST_ID_PATTERN } from '@jit-access/plugin-jit-access-common';
 
 export const TABLE_ACCOUNTS = 'jit_accounts';
 export const TABLE_PERMISSION_SETS = 'jit_permission_sets';

@@ -14,8 +14,7 @@ import type { RequestPeople } from './people';
 /** Called after a decision that may need Identity Center work right away. */
 export type WorkTrigger = (requestId: string) => void;
 
-/** The request lists of the API: the caller's own, to decide, history, break-glass reviews. */
-export type RequestView = 'mine' | 'approvals' | 'history' | 'reviews';
+export type { RequestView } from '@jit-access/plugin-jit-access-common';
 
 /** What the request commands and queries are made with. */
 export interface RequestsDeps {

@@ -2,7 +2,7 @@ import { NotAllowedError } from '@backstage/errors';
 import {
   type AccessRequest,
   type Page,
-  type RequestStatus,
+  type RequestListQuery,
   jitAccessApproverFeaturesPermission,
   jitAccessRequestApproveFinalPermission,
   jitAccessRequestApprovePermission,
@@ -10,19 +10,11 @@ import {
 import type { StoredRequest } from '../../database';
 import type { JitRequestResource } from '../../permissions/rules';
 import { type Caller, ownsAccount } from '../../service/types';
-import type { RequestsContext, RequestView } from '../context';
+import type { RequestsContext } from '../context';
 import { peopleNamedIn, withNamesFrom } from '../people';
 
-export interface RequestListQuery {
-  view: RequestView;
-  status?: RequestStatus[];
-  accountId?: string;
-  /** Date range on the creation time (epoch ms). */
-  createdAfter?: number;
-  createdBefore?: number;
-  cursor?: string;
-  limit: number;
-}
+/** A request list as asked for: the view, its filters and the page (`requestListQuerySchema` of -common). */
+export type { RequestListQuery };
 
 /** Which accounts' requests an approver sees: all for admins and approvers, else the accounts they own. */
 export type ApproverScope = { all: true } | { all: false; accountIds: string[] };
