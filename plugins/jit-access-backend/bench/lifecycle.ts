@@ -27,7 +27,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DatabaseJitStore } from '../src/database';
 import { SdkIdentityCenterGateway } from '../src/identity-center';
-import { LifecycleEngine } from '../src/service/LifecycleEngine';
+import { LifecycleEngine } from '../src/lifecycle/LifecycleEngine';
 import {
   sharedDatabaseKinds,
   startEngineWorker,

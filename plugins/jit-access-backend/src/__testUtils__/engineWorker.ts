@@ -19,7 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { DatabaseJitStore } from '../database';
 import { SdkIdentityCenterGateway } from '../identity-center';
 import type { AccountDirectory } from '../service/AccountDirectory';
-import { LifecycleEngine } from '../service/LifecycleEngine';
+import { LifecycleEngine } from '../lifecycle/LifecycleEngine';
 import { ENTITIES } from './demoCatalog';
 
 export interface WorkerConfig {

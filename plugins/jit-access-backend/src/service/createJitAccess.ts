@@ -15,7 +15,7 @@ import { ConfigService } from './ConfigService';
 import { JitAccessService } from './JitAccessService';
 import { JitAuthorizer } from './JitAuthorizer';
 import { JitNotifier } from './JitNotifier';
-import { LifecycleEngine } from './LifecycleEngine';
+import { LifecycleEngine } from '../lifecycle/LifecycleEngine';
 import { Reconciler } from './Reconciler';
 import { RequestRecheck } from './RequestRecheck';
 import type { NotificationService } from '@backstage/plugin-notifications-node';

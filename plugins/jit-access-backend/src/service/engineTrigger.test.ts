@@ -10,7 +10,7 @@
  */
 import { mockServices } from '@backstage/backend-test-utils';
 import type { JitStore } from '../database';
-import { LifecycleEngine } from './LifecycleEngine';
+import { LifecycleEngine } from '../lifecycle/LifecycleEngine';
 
 function engineWithLeases(bounds: { concurrency: number; queue: number }) {
   const asked: string[] = [];
