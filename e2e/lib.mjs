@@ -6,7 +6,7 @@ export const API = `${BACKEND}/api/jit-access`;
 
 const tokens = new Map();
 
-/** A Backstage token for a demo user, the way SPEC §6 documents it. */
+/** A Backstage token for a demo user, the way the demo signs in. */
 export async function tokenFor(user) {
   if (!tokens.has(user)) {
     const res = await fetch(`${BACKEND}/api/auth/demo/refresh?user=${user}`, {

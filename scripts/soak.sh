@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The soak (issue 8): two backend replicas on one PostgreSQL under mixed load
+# The soak: two backend replicas on one PostgreSQL under mixed load
 # with Identity Center faults, for `npm run soak -- [minutes]` (default 10).
 # The default test run has a 1-minute version of it. Writes
 # docs/benchmarks/soak.json and soak.md.

@@ -1,4 +1,4 @@
-// The thin end-to-end flow of SPEC through the HTTP API of the running demo:
+// The end-to-end flow of a request through the HTTP API of the running demo:
 // alice requests ReadOnlyAccess on sandbox, bob (owner through team-alpha)
 // approves, the backend creates the assignment in Identity Center and waits
 // for SUCCEEDED, and the request is active with its end time.

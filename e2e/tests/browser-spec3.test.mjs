@@ -1,4 +1,4 @@
-// SPEC §3 in a real browser: each seed problem answered where the person
+// In a real browser: each problem of the troubleshooting page of the system JIT Access replaces, answered where the person
 // meets it, the full custom two-level flow across five users (with the app's
 // notifications page), readability at 1280 and 800 px, and the JIT Access
 // page's load time. Screenshots of every step: e2e/output/browser-spec3/.

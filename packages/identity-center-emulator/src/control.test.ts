@@ -277,7 +277,7 @@ describe('seeds', () => {
     }
   });
 
-  it('demoSeed() is the SPEC §6 data, fresh on every call', () => {
+  it('demoSeed() is the demo data, fresh on every call', () => {
     const seed = demoSeed();
     expect(seed.instanceArn).toBe(
       'arn:aws:sso:::instance/ssoins-7223a1b2c3d4e5f6',

@@ -5,7 +5,7 @@ const permissionSetArn = (id: string) =>
   `arn:aws:sso:::permissionSet/${INSTANCE_ID}/ps-${id}`;
 
 /**
- * The JIT Access demo data (SPEC §6), fresh on every call: instance
+ * The JIT Access demo data, fresh on every call: instance
  * `arn:aws:sso:::instance/ssoins-7223a1b2c3d4e5f6`, identity store
  * `d-9067a1b2c3`; users alice, bob, frank, erin, carol and dave whose
  * `userName` (and email) is `<name>@example.com`, with stable user ids;

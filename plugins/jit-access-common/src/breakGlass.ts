@@ -1,7 +1,7 @@
 import type { BreakGlassReview, RequestKind } from './types';
 
 /**
- * Break-glass (SPEC §2): self-approved emergency access, where an admin
+ * Break-glass: self-approved emergency access, where an admin
  * allowed it for the account, with a mandatory reason; announced at once to
  * every owner and admin and queued for review after. The rules live here so
  * that the form and the backend say the same thing.

@@ -131,4 +131,4 @@ export {
   sessionListQuerySchema,
   settingsSchema,
 } from './api/schemas';
-export type { RequestListQuery, RequestView } from './api/schemas';
+export type { ApiSchema, RequestListQuery, RequestView, SessionListQuery } from './api/schemas';

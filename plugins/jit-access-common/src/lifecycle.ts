@@ -29,7 +29,7 @@ export interface RequestTransition {
 }
 
 /**
- * The request lifecycle (SPEC §2) as data: every legal transition, nothing
+ * The request lifecycle as data: every legal transition, nothing
  * else. `approve-step` keeps a two-level request pending at its next step.
  * @public
  */

@@ -1,5 +1,5 @@
 /*
- * Crash test (issue 5): a lifecycle replica in its own process is killed
+ * Crash test: a lifecycle replica in its own process is killed
  * with SIGKILL at random moments while it grants and revokes, again and
  * again, on a SQLite file and on PostgreSQL; then one replica settles the
  * work. Afterwards Identity Center (the emulator, which outlives the kills)

@@ -1,4 +1,4 @@
-/** The demo catalog of SPEC §6 (users, groups, AWS account entities), for tests. */
+/** The demo catalog (users, groups, AWS account entities), for tests. */
 import type { BackstageCredentials, UserInfoService } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 

@@ -1,7 +1,7 @@
 /*
  * Test harness: the plugin's real router, services, store (on a test
  * database), default permission policy and rules, and Identity Center
- * gateway (against the emulator), with the catalog of SPEC §6 in Backstage's
+ * gateway (against the emulator), with the demo catalog in Backstage's
  * catalog service mock and demo users authenticated by mock tokens.
  *
  * Permission decisions run the real JitAccessDefaultPolicy; conditional

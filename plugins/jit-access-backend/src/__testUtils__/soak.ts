@@ -1,5 +1,5 @@
 /*
- * Soak (issue 8): two backend replicas (soakReplica.ts: the real router over
+ * Soak: two backend replicas (soakReplica.ts: the real router over
  * HTTP and the lifecycle engine) on one PostgreSQL database, under mixed load
  * for a while, with the Identity Center emulator throttling and failing a
  * share of the calls. Virtual users request standard and custom access,
@@ -274,7 +274,7 @@ async function driveLoad(ctx: {
     async standard() {
       const accountId = pick([SANDBOX, PRODUCTION]);
       // frank is in team-beta, production's only owner: nobody could
-      // approve his request there, so it is refused (SPEC §3).
+      // approve his request there, so it is refused (nobody approves their own request).
       const requester = pick(
         accountId === PRODUCTION ? ['alice', 'erin'] : REQUESTERS,
       );

@@ -29,7 +29,7 @@ const ALLOW = { result: AuthorizeResult.ALLOW } as const;
 const DENY = { result: AuthorizeResult.DENY } as const;
 
 /**
- * The role table of SPEC §1 as a Backstage permission policy.
+ * The roles of JIT Access (Viewer, Approver, Admin, SSO Admin) as a Backstage permission policy.
  *
  * | permission            | Viewer               | Approver | Admin / SSO Admin |
  * | create                | allow                | allow    | allow             |

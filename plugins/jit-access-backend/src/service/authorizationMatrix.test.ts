@@ -1,5 +1,5 @@
 /*
- * The authorization matrix of SPEC §2–§3, run against the real router:
+ * The authorization matrix (who may see, request, decide, revoke and configure what), run against the real router:
  * every decision endpoint × every kind of user × every approval step.
  * Each cell starts from a fresh request in the given state.
  *

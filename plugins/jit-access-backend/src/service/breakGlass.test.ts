@@ -1,5 +1,5 @@
 /*
- * Break-glass (SPEC §2), the whole path through the real router on SQLite and
+ * Break-glass, the whole path through the real router on SQLite and
  * PostgreSQL: self-approved emergency access provisioned at once, announced
  * to every owner and admin, queued for review, and the review closed by an
  * owner with a comment. In the harness, only sandbox allows break-glass.

@@ -1,5 +1,5 @@
 /*
- * Crash test (issue 5) on PostgreSQL: see __testUtils__/crashTest.ts.
+ * Crash test on PostgreSQL: see __testUtils__/crashTest.ts.
  * JIT_CRASH_CYCLES (default 100) and JIT_CRASH_SEED replay a run.
  */
 import { runCrashTest } from '../__testUtils__/crashTest';

@@ -1,5 +1,5 @@
 /*
- * Crash test (issue 5) on a SQLite file: see __testUtils__/crashTest.ts.
+ * Crash test on a SQLite file: see __testUtils__/crashTest.ts.
  * JIT_CRASH_CYCLES (default 100) and JIT_CRASH_SEED replay a run.
  */
 import { runCrashTest } from '../__testUtils__/crashTest';

@@ -1,5 +1,5 @@
 /*
- * Fault test (issue 5): with Identity Center throttling half the calls and
+ * Fault test: with Identity Center throttling half the calls and
  * failing a tenth with 500s, every grant and every revocation still
  * completes; a permanent AccessDeniedException fails a grant with the AWS
  * message kept and shown, and an AccessDeniedException on removal never

@@ -1,5 +1,5 @@
 /*
- * Replica test (issue 5): two lifecycle replicas, each in its own process,
+ * Replica test: two lifecycle replicas, each in its own process,
  * on one PostgreSQL database; 500 sessions expire together. Each assignment
  * must be deleted exactly once (counted from the emulator's record of
  * DeleteAccountAssignment operations) and none missed, and each request

@@ -1,5 +1,5 @@
 /*
- * Issue 8: every endpoint under hostile input (fast-check). Whatever comes
+ * Every endpoint under hostile input (fast-check). Whatever comes
  * in: never a 5xx; a refusal is a 4xx whose message says what is wrong (the
  * field, for a body field of the wrong type); and a refused call writes
  * nothing. On SQLite and PostgreSQL.

@@ -1,5 +1,5 @@
 /*
- * Revocation that ends live sessions (SPEC §2, `jitAccess.endLiveSessions`):
+ * Revocation that ends live sessions (`jitAccess.endLiveSessions`):
  * before a custom grant's assignment is deleted, its temporary permission
  * set denies everything to credentials issued before the revoke, and that
  * change is provisioned to the account. Off by default.

@@ -1,6 +1,6 @@
 /*
  * Who is notified of what, end to end: the JIT Access plugin and Backstage's
- * real notifications backend in one test backend (catalog of SPEC §6 in the
+ * real notifications backend in one test backend (the demo catalog in the
  * catalog service mock, Identity Center emulator); each user reads their own
  * notifications through the notifications API, as the app's notifications
  * page does.

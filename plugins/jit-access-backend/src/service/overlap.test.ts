@@ -1,5 +1,5 @@
 /*
- * Overlap-safe revocation (SPEC §2): ending one grant never removes an
+ * Overlap-safe revocation: ending one grant never removes an
  * assignment that another live grant, or standing access, still needs.
  */
 import { TestDatabases } from '@backstage/backend-test-utils';

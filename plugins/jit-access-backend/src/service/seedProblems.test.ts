@@ -1,5 +1,5 @@
 /*
- * SPEC §3: each problem of the seed troubleshooting page, answered by the
+ * Each problem of the troubleshooting page of the system JIT Access replaces, answered by the
  * API where the person meets it. One test per problem.
  */
 import { TestDatabases } from '@backstage/backend-test-utils';

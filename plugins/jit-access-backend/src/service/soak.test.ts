@@ -1,5 +1,5 @@
 /*
- * Soak (issue 8): two backend replicas on one PostgreSQL under mixed load
+ * Soak: two backend replicas on one PostgreSQL under mixed load
  * with Identity Center faults; see __testUtils__/soak.ts. The default test
  * run soaks for JIT_SOAK_MINUTES = 1; `yarn soak` at the root runs the
  * 10-minute version and writes docs/benchmarks/soak.{json,md}.

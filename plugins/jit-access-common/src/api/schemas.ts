@@ -2,6 +2,14 @@ import { z } from 'zod';
 import { AWS_ACCOUNT_ID_PATTERN } from '../constants';
 import { MAX_REQUEST_MINUTES, MIN_REQUEST_MINUTES } from '../durations';
 import { REQUEST_STATUSES } from '../lifecycle';
+import type { AccountConfigUpdate, CreateRequestBody, JitSettings, RequestStatus } from '../types';
+
+/**
+ * A schema of the API, typed by what it parses to: the types stay the
+ * contract, and a schema that drifts from its type does not compile.
+ * @public
+ */
+export type ApiSchema<T> = z.ZodType<T, z.ZodTypeDef, unknown>;
 
 /**
  * The HTTP API's inputs, once: the backend's router parses with these (a
@@ -30,13 +38,13 @@ export const MAX_TICKET_LENGTH = 200;
 export const MAX_CUSTOM_POLICY_LENGTH = 65_536;
 
 /** A path or query parameter that is an AWS account id. @public */
-export const accountIdSchema = z.string().regex(AWS_ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id');
+export const accountIdSchema: ApiSchema<string> = z.string().regex(AWS_ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id');
 
 /** @public */
-export const requestIdSchema = z.string().regex(REQUEST_ID_PATTERN, 'is not a request id');
+export const requestIdSchema: ApiSchema<string> = z.string().regex(REQUEST_ID_PATTERN, 'is not a request id');
 
 /** `POST /requests`. @public */
-export const createRequestBodySchema = z
+export const createRequestBodySchema: ApiSchema<CreateRequestBody> = z
   .object({
     accountId: accountIdSchema,
     permissionSetArn: z.string().min(1).max(2048).optional(),
@@ -52,10 +60,10 @@ export const createRequestBodySchema = z
   .strict();
 
 /** `POST /requests/:id/approve|reject|cancel` and `POST /sessions/:id/revoke`. @public */
-export const decisionBodySchema = z.object({ comment: z.string().max(MAX_REASON_LENGTH).optional() }).strict();
+export const decisionBodySchema: ApiSchema<{ comment?: string }> = z.object({ comment: z.string().max(MAX_REASON_LENGTH).optional() }).strict();
 
 /** `POST /requests/:id/review`: closing a break-glass review needs a comment. @public */
-export const reviewBodySchema = z
+export const reviewBodySchema: ApiSchema<{ comment: string }> = z
   .object({ comment: z.string().trim().min(1, 'is required to close a break-glass review').max(MAX_REASON_LENGTH) })
   .strict();
 
@@ -65,8 +73,32 @@ const limitSchema = z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(D
 /** The request lists of `GET /requests`. @public */
 export const REQUEST_VIEWS = ['mine', 'approvals', 'history', 'reviews'] as const;
 
+/** The request lists of `GET /requests`. @public */
+export type RequestView = (typeof REQUEST_VIEWS)[number];
+
+/** `GET /requests` as the backend reads it: statuses split, times in epoch ms, the page limit defaulted. @public */
+export interface RequestListQuery {
+  view: RequestView;
+  status?: RequestStatus[];
+  accountId?: string;
+  /** Created at or after this time (epoch ms). */
+  createdAfter?: number;
+  /** Created before this time (epoch ms). */
+  createdBefore?: number;
+  cursor?: string;
+  limit: number;
+}
+
+/** `GET /sessions` as the backend reads it. @public */
+export interface SessionListQuery {
+  view: 'mine' | 'managed';
+  accountId?: string;
+  cursor?: string;
+  limit: number;
+}
+
 /** `GET /requests` (and the CSV export, with the history view's filters). @public */
-export const requestListQuerySchema = z.object({
+export const requestListQuerySchema: ApiSchema<RequestListQuery> = z.object({
   view: z.enum(REQUEST_VIEWS).default('mine'),
   /** Comma-separated statuses. */
   status: z
@@ -83,7 +115,7 @@ export const requestListQuerySchema = z.object({
 });
 
 /** `GET /sessions`. @public */
-export const sessionListQuerySchema = z.object({
+export const sessionListQuerySchema: ApiSchema<SessionListQuery> = z.object({
   view: z.enum(['mine', 'managed']).default('mine'),
   accountId: accountIdSchema.optional(),
   cursor: cursorSchema,
@@ -94,7 +126,7 @@ export const sessionListQuerySchema = z.object({
 export const MAX_ACTIVITY_DAYS = 90;
 
 /** `GET /accounts/:accountId/activity?days=`. @public */
-export const activityQuerySchema = z.object({
+export const activityQuerySchema: ApiSchema<{ days: number }> = z.object({
   days: z
     .string()
     .regex(/^\d+$/, `must be a whole number of days from 1 to ${MAX_ACTIVITY_DAYS}`)
@@ -110,13 +142,13 @@ export const activityQuerySchema = z.object({
 });
 
 /** `POST /policies/validate`. @public */
-export const policyBodySchema = z.object({ policy: z.string().max(1_000_000) }).strict();
+export const policyBodySchema: ApiSchema<{ policy: string }> = z.object({ policy: z.string().max(1_000_000) }).strict();
 
 /** An owner as config assigns one: a user or group entity ref. @public */
 export const OWNER_REF_PATTERN = /^(user|group):[\w.-]+\/[\w.@-]+$/;
 
 /** `PUT /config/accounts/:accountId` and its impact preview. @public */
-export const accountConfigUpdateSchema = z
+export const accountConfigUpdateSchema: ApiSchema<AccountConfigUpdate> = z
   .object({
     onboarded: z.boolean().optional(),
     enabledPermissionSetArns: z.array(z.string().min(1)).max(200).optional(),
@@ -130,7 +162,7 @@ export const accountConfigUpdateSchema = z
   .strict();
 
 /** `PUT /config/settings`. @public */
-export const settingsSchema = z
+export const settingsSchema: ApiSchema<JitSettings> = z
   .object({
     requireRejectionComment: z.boolean(),
     /** From 5 minutes to 90 days. */
@@ -141,13 +173,8 @@ export const settingsSchema = z
   .strict();
 
 /** A permission set ARN as a path parameter. @public */
-export const permissionSetArnParamSchema = z.object({ arn: z.string().min(1).max(2048) });
+export const permissionSetArnParamSchema: ApiSchema<{ arn: string }> = z.object({ arn: z.string().min(1).max(2048) });
 
 /** `PUT /config/permission-sets/:arn` and its impact preview. @public */
-export const permissionSetUpdateSchema = z.object({ requiresTwoLevels: z.boolean() }).strict();
+export const permissionSetUpdateSchema: ApiSchema<{ requiresTwoLevels: boolean }> = z.object({ requiresTwoLevels: z.boolean() }).strict();
 
-/** The request lists of `GET /requests`. @public */
-export type RequestView = (typeof REQUEST_VIEWS)[number];
-
-/** `GET /requests` as the backend reads it (statuses split, times in epoch ms, limit defaulted). @public */
-export type RequestListQuery = z.output<typeof requestListQuerySchema>;

@@ -14,7 +14,7 @@ import Typography from '@material-ui/core/Typography';
 
 const STORAGE_KEY = 'jit-access-demo-user';
 
-/** The demo users of SPEC §6 and what to try with each. */
+/** The demo users and what to try with each. */
 export const DEMO_USERS = [
   { name: 'alice', role: 'Engineer, owns nothing', tryThis: 'Request access to sandbox' },
   { name: 'bob', role: 'team-alpha: owner of sandbox', tryThis: "Approve alice's sandbox request" },

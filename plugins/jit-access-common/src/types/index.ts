@@ -1,0 +1,3 @@
+export type * from './requests';
+export type * from './accounts';
+export type * from './config';
