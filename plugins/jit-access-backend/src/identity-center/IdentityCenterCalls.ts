@@ -1,0 +1,263 @@
+import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
+import { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  IdentityCenterError,
+  isTransientFailureReason,
+  toIdentityCenterError,
+} from './IdentityCenterError';
+import { OperationOptions } from './IdentityCenterGateway';
+import { RateLimiter } from './RateLimiter';
+import { RetryPolicy, withRetries } from './retry';
+
+/** Per-call retry tuning. */
+export interface CallOptions {
+  /** No attempt starts after this (epoch ms). */
+  deadline?: number;
+  /** Retry ConflictException beyond maxAttempts until the deadline. */
+  retryConflictsUntilDeadline?: boolean;
+  /** Reclassify a failure (true: transient, false: permanent, undefined: keep). */
+  classify?: (error: IdentityCenterError) => boolean | undefined;
+}
+
+/** The status of an asynchronous Identity Center operation. */
+export type OperationStatus = {
+  Status?: string;
+  RequestId?: string;
+  FailureReason?: string;
+};
+
+/** The Identity Center instance the gateway works in. */
+export interface IdentityCenterInstance {
+  /** `arn:aws:sso:::instance/ssoins-...` */
+  instanceArn: string;
+  /** `d-...` */
+  identityStoreId: string;
+}
+
+/** An asynchronous operation's time limit: the moment it ends, and its length. */
+export interface OperationDeadline {
+  deadline: number;
+  timeoutMs: number;
+}
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+
+/** A copy of `e` with another transient flag. */
+function reclassified(
+  e: IdentityCenterError,
+  transient: boolean,
+): IdentityCenterError {
+  if (e.transient === transient) return e;
+  return new IdentityCenterError(e.message, {
+    transient,
+    code: e.code,
+    operation: e.operation,
+    awsMessage: e.awsMessage,
+    httpStatus: e.httpStatus,
+    cause: e.cause,
+  });
+}
+
+/**
+ * The SDK clients of one gateway and the way every call to them is made:
+ * through the rate limiter, retried while the failure is transient, and, for
+ * asynchronous operations, polled until the operation is terminal.
+ */
+export class IdentityCenterCalls {
+  readonly sso: SSOAdminClient;
+  readonly ids: IdentitystoreClient;
+  readonly limiter: RateLimiter;
+  /** The instance (and its identity store) every call addresses. */
+  readonly instance: () => Promise<IdentityCenterInstance>;
+  readonly #retry: RetryPolicy;
+  readonly #timing: {
+    pollIntervalMs?: number;
+    maxPollIntervalMs?: number;
+    operationTimeoutMs?: number;
+  };
+  readonly #logger?: LoggerService;
+
+  constructor(options: {
+    sso: SSOAdminClient;
+    ids: IdentitystoreClient;
+    limiter: RateLimiter;
+    retry: RetryPolicy;
+    instance: () => Promise<IdentityCenterInstance>;
+    pollIntervalMs?: number;
+    maxPollIntervalMs?: number;
+    operationTimeoutMs?: number;
+    logger?: LoggerService;
+  }) {
+    this.sso = options.sso;
+    this.ids = options.ids;
+    this.limiter = options.limiter;
+    this.instance = options.instance;
+    this.#retry = options.retry;
+    this.#timing = options;
+    this.#logger = options.logger;
+  }
+
+  /** When an asynchronous operation started now must be over. */
+  deadline(options?: OperationOptions): OperationDeadline {
+    const timeoutMs =
+      options?.timeoutMs ?? this.#timing.operationTimeoutMs ?? 5 * 60_000;
+    return { deadline: Date.now() + timeoutMs, timeoutMs };
+  }
+
+  /**
+   * One API call through the limiter, retried while the failure is transient
+   * (and, for conflicts, optionally until the deadline).
+   */
+  async call<T>(
+    operation: string,
+    send: () => Promise<T>,
+    options: CallOptions = {},
+  ): Promise<T> {
+    return withRetries(
+      async () => {
+        await this.limiter.acquire();
+        try {
+          return await send();
+        } catch (e) {
+          const err = toIdentityCenterError(e, operation);
+          const transient = options.classify?.(err);
+          throw transient === undefined ? err : reclassified(err, transient);
+        }
+      },
+      {
+        policy: this.#retry,
+        deadline: options.deadline,
+        isRetryable: e => e instanceof IdentityCenterError && e.transient,
+        retryUntilDeadline: e =>
+          Boolean(options.retryConflictsUntilDeadline) &&
+          e instanceof IdentityCenterError &&
+          e.code === 'ConflictException',
+        onRetry: (e, attempt, delay) =>
+          this.#logger?.debug(
+            `${operation}: attempt ${attempt} failed (${
+              (e as IdentityCenterError).code
+            }); retrying in ${Math.round(delay)} ms`,
+          ),
+      },
+    );
+  }
+
+  /**
+   * Starts an asynchronous operation. A ConflictException (another operation
+   * on the same resource is in progress) passes, so it is retried until the
+   * deadline.
+   */
+  start<T>(
+    operation: string,
+    send: () => Promise<T>,
+    { deadline }: OperationDeadline,
+  ): Promise<T> {
+    return this.call(operation, send, {
+      deadline,
+      retryConflictsUntilDeadline: true,
+    });
+  }
+
+  /** Follows NextToken through every page. */
+  async paginate<P extends { NextToken?: string }, T>(
+    operation: string,
+    fetchPage: (nextToken: string | undefined) => Promise<P>,
+    items: (page: P) => T[] | undefined,
+  ): Promise<T[]> {
+    const all: T[] = [];
+    let token: string | undefined;
+    do {
+      const cursor = token;
+      const page = await this.call(operation, () => fetchPage(cursor));
+      all.push(...(items(page) ?? []));
+      token = page.NextToken;
+    } while (token);
+    return all;
+  }
+
+  /**
+   * Runs `fn` holding one of the limiter's creation slots, waiting for a
+   * free one until the deadline (then a transient OperationTimeout).
+   */
+  async withCreateSlot(
+    operation: string,
+    { deadline, timeoutMs }: OperationDeadline,
+    fn: () => Promise<void>,
+  ) {
+    const controller = new AbortController();
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new IdentityCenterError(
+            `${operation}: no creation slot became free within ${timeoutMs} ms`,
+            { transient: true, code: 'OperationTimeout', operation },
+          ),
+        ),
+      Math.max(0, deadline - Date.now()),
+    );
+    try {
+      await this.limiter.withCreateSlot(
+        async () => {
+          clearTimeout(timer);
+          await fn();
+        },
+        { signal: controller.signal },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Polls an asynchronous operation, with growing intervals, until it is
+   * SUCCEEDED (resolve) or FAILED (throw, with the FailureReason), or the
+   * deadline passes (throw a transient OperationTimeout: the operation may
+   * still finish, and repeating the gateway call is safe). `describe` reads
+   * the status with the `statusOperation` call; a just-issued RequestId may
+   * not be readable yet (eventual consistency), so its not-found is retried.
+   */
+  async waitFor(
+    operation: string,
+    initial: OperationStatus | undefined,
+    statusOperation: string,
+    describe: (requestId: string) => Promise<OperationStatus | undefined>,
+    { deadline, timeoutMs }: OperationDeadline,
+  ): Promise<void> {
+    const requestId = initial?.RequestId;
+    if (!requestId) {
+      throw new IdentityCenterError(
+        `${operation}: the answer has no RequestId`,
+        { transient: true, code: 'MalformedResponse', operation },
+      );
+    }
+    let status: OperationStatus | undefined = initial;
+    let interval = this.#timing.pollIntervalMs ?? 500;
+    const maxInterval = this.#timing.maxPollIntervalMs ?? 5_000;
+    while (!status?.Status || status.Status === 'IN_PROGRESS') {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new IdentityCenterError(
+          `${operation} ${requestId} was still in progress after ${timeoutMs} ms`,
+          { transient: true, code: 'OperationTimeout', operation },
+        );
+      }
+      await sleep(Math.min(interval, remaining));
+      interval = Math.min(maxInterval, interval * 1.5);
+      status = await this.call(statusOperation, () => describe(requestId), {
+        deadline,
+        classify: e =>
+          e.code === 'ResourceNotFoundException' ? true : undefined,
+      });
+    }
+    if (status.Status === 'FAILED') {
+      const reason = status.FailureReason ?? 'no reason given';
+      throw new IdentityCenterError(`${operation} failed: ${reason}`, {
+        transient: isTransientFailureReason(reason),
+        code: 'OperationFailed',
+        operation,
+        awsMessage: reason,
+      });
+    }
+  }
+}
