@@ -5,18 +5,38 @@ import {
   DescribeAccountAssignmentDeletionStatusCommand,
   ListAccountAssignmentsCommand,
 } from '@aws-sdk/client-sso-admin';
-import { IdentityCenterError, isNotFound } from './IdentityCenterError';
+import { IdentityCenterError, unlessGone } from './IdentityCenterError';
 import {
   AssignmentPrincipal,
   AssignmentTarget,
   OperationOptions,
 } from './IdentityCenterGateway';
-import { IdentityCenterCalls } from './IdentityCenterCalls';
+import { IdentityCenterCalls, StatusCall } from './IdentityCenterCalls';
+
+const CREATION_STATUS: StatusCall<
+  'AccountAssignmentCreationRequestId',
+  'AccountAssignmentCreationStatus'
+> = {
+  operation: 'DescribeAccountAssignmentCreationStatus',
+  Command: DescribeAccountAssignmentCreationStatusCommand,
+  requestId: 'AccountAssignmentCreationRequestId',
+  status: 'AccountAssignmentCreationStatus',
+};
+
+const DELETION_STATUS: StatusCall<
+  'AccountAssignmentDeletionRequestId',
+  'AccountAssignmentDeletionStatus'
+> = {
+  operation: 'DescribeAccountAssignmentDeletionStatus',
+  Command: DescribeAccountAssignmentDeletionStatusCommand,
+  requestId: 'AccountAssignmentDeletionRequestId',
+  status: 'AccountAssignmentDeletionStatus',
+};
 
 /** The members that name one user's assignment, as both commands take them. */
-function assignmentOf(instanceArn: string, target: AssignmentTarget) {
+function assignmentOf(InstanceArn: string, target: AssignmentTarget) {
   return {
-    InstanceArn: instanceArn,
+    InstanceArn,
     TargetId: target.accountId,
     TargetType: 'AWS_ACCOUNT',
     PermissionSetArn: target.permissionSetArn,
@@ -41,29 +61,23 @@ export class AccountAssignments {
     accountId: string,
     permissionSetArn: string,
   ): Promise<AssignmentPrincipal[]> {
-    const { instanceArn } = await this.#calls.instance();
-    let assignments;
-    try {
-      assignments = await this.#calls.paginate(
+    // A permission set that no longer exists is assigned to no one:
+    // Identity Center refuses to delete a set while it has assignments.
+    const assignments = await unlessGone(() =>
+      this.#calls.paginate(
         'ListAccountAssignments',
-        NextToken =>
+        request =>
           this.#calls.sso.send(
             new ListAccountAssignmentsCommand({
-              InstanceArn: instanceArn,
+              ...request,
               AccountId: accountId,
               PermissionSetArn: permissionSetArn,
-              NextToken,
             }),
           ),
         page => page.AccountAssignments,
-      );
-    } catch (e) {
-      // A permission set that no longer exists is assigned to no one:
-      // Identity Center refuses to delete a set while it has assignments.
-      if (isNotFound(e)) return [];
-      throw e;
-    }
-    return assignments.map(a => ({
+      ),
+    );
+    return (assignments ?? []).map(a => ({
       principalId: a.PrincipalId!,
       principalType: a.PrincipalType!,
     }));
@@ -73,7 +87,6 @@ export class AccountAssignments {
     target: AssignmentTarget,
     options?: OperationOptions,
   ): Promise<void> {
-    const { instanceArn } = await this.#calls.instance();
     const limit = this.#calls.deadline(options);
     // The slot is held from before the call until the operation is terminal:
     // that is what Identity Center's "10 in progress" quota counts.
@@ -83,27 +96,18 @@ export class AccountAssignments {
       async () => {
         const started = await this.#calls.start(
           'CreateAccountAssignment',
-          () =>
+          InstanceArn =>
             this.#calls.sso.send(
               new CreateAccountAssignmentCommand(
-                assignmentOf(instanceArn, target),
+                assignmentOf(InstanceArn, target),
               ),
             ),
           limit,
         );
         await this.#calls.waitFor(
           'CreateAccountAssignment',
-          started.AccountAssignmentCreationStatus,
-          'DescribeAccountAssignmentCreationStatus',
-          async requestId =>
-            (
-              await this.#calls.sso.send(
-                new DescribeAccountAssignmentCreationStatusCommand({
-                  InstanceArn: instanceArn,
-                  AccountAssignmentCreationRequestId: requestId,
-                }),
-              )
-            ).AccountAssignmentCreationStatus,
+          started,
+          CREATION_STATUS,
           limit,
         );
       },
@@ -114,39 +118,26 @@ export class AccountAssignments {
     target: AssignmentTarget,
     options?: OperationOptions,
   ): Promise<void> {
-    const { instanceArn } = await this.#calls.instance();
     const limit = this.#calls.deadline(options);
-    let started;
-    try {
-      started = await this.#calls.start(
+    const started = await unlessGone(() =>
+      this.#calls.start(
         'DeleteAccountAssignment',
-        () =>
+        InstanceArn =>
           this.#calls.sso.send(
             new DeleteAccountAssignmentCommand(
-              assignmentOf(instanceArn, target),
+              assignmentOf(InstanceArn, target),
             ),
           ),
         limit,
-      );
-    } catch (e) {
-      // The permission set (or the user) is gone, so is the assignment.
-      if (isNotFound(e)) return;
-      throw e;
-    }
+      ),
+    );
+    // The permission set (or the user) is gone, so is the assignment.
+    if (!started) return;
     try {
       await this.#calls.waitFor(
         'DeleteAccountAssignment',
-        started.AccountAssignmentDeletionStatus,
-        'DescribeAccountAssignmentDeletionStatus',
-        async requestId =>
-          (
-            await this.#calls.sso.send(
-              new DescribeAccountAssignmentDeletionStatusCommand({
-                InstanceArn: instanceArn,
-                AccountAssignmentDeletionRequestId: requestId,
-              }),
-            )
-          ).AccountAssignmentDeletionStatus,
+        started,
+        DELETION_STATUS,
         limit,
       );
     } catch (e) {

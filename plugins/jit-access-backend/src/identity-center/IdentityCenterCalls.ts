@@ -35,6 +35,19 @@ export interface IdentityCenterInstance {
   identityStoreId: string;
 }
 
+/**
+ * How Identity Center reports the progress of one kind of asynchronous
+ * operation: its Describe…Status call, the member that call takes the
+ * request id in, and the member of the start and status answers that holds
+ * the status.
+ */
+export interface StatusCall<K extends string, S extends string> {
+  operation: string;
+  Command: new (input: { InstanceArn: string } & Record<K, string>) => object;
+  requestId: K;
+  status: S;
+}
+
 /** An asynchronous operation's time limit: the moment it ends, and its length. */
 export interface OperationDeadline {
   deadline: number;
@@ -107,18 +120,20 @@ export class IdentityCenterCalls {
 
   /**
    * One API call through the limiter, retried while the failure is transient
-   * (and, for conflicts, optionally until the deadline).
+   * (and, for conflicts, optionally until the deadline). `send` is given the
+   * instance ARN the call addresses.
    */
   async call<T>(
     operation: string,
-    send: () => Promise<T>,
+    send: (InstanceArn: string) => Promise<T>,
     options: CallOptions = {},
   ): Promise<T> {
+    const { instanceArn } = await this.instance();
     return withRetries(
       async () => {
         await this.limiter.acquire();
         try {
-          return await send();
+          return await send(instanceArn);
         } catch (e) {
           const err = toIdentityCenterError(e, operation);
           const transient = options.classify?.(err);
@@ -150,7 +165,7 @@ export class IdentityCenterCalls {
    */
   start<T>(
     operation: string,
-    send: () => Promise<T>,
+    send: (InstanceArn: string) => Promise<T>,
     { deadline }: OperationDeadline,
   ): Promise<T> {
     return this.call(operation, send, {
@@ -159,17 +174,25 @@ export class IdentityCenterCalls {
     });
   }
 
-  /** Follows NextToken through every page. */
+  /**
+   * Follows NextToken through every page. `fetchPage` is given the members
+   * every page request has: the instance ARN and the page's token.
+   */
   async paginate<P extends { NextToken?: string }, T>(
     operation: string,
-    fetchPage: (nextToken: string | undefined) => Promise<P>,
+    fetchPage: (request: {
+      InstanceArn: string;
+      NextToken?: string;
+    }) => Promise<P>,
     items: (page: P) => T[] | undefined,
   ): Promise<T[]> {
     const all: T[] = [];
     let token: string | undefined;
     do {
       const cursor = token;
-      const page = await this.call(operation, () => fetchPage(cursor));
+      const page = await this.call(operation, InstanceArn =>
+        fetchPage({ InstanceArn, NextToken: cursor }),
+      );
       all.push(...(items(page) ?? []));
       token = page.NextToken;
     } while (token);
@@ -213,17 +236,17 @@ export class IdentityCenterCalls {
    * Polls an asynchronous operation, with growing intervals, until it is
    * SUCCEEDED (resolve) or FAILED (throw, with the FailureReason), or the
    * deadline passes (throw a transient OperationTimeout: the operation may
-   * still finish, and repeating the gateway call is safe). `describe` reads
-   * the status with the `statusOperation` call; a just-issued RequestId may
-   * not be readable yet (eventual consistency), so its not-found is retried.
+   * still finish, and repeating the gateway call is safe). `started` is the
+   * answer that started it. A just-issued RequestId may not be readable yet
+   * (eventual consistency), so a status read's not-found is retried.
    */
-  async waitFor(
+  async waitFor<K extends string, S extends string>(
     operation: string,
-    initial: OperationStatus | undefined,
-    statusOperation: string,
-    describe: (requestId: string) => Promise<OperationStatus | undefined>,
+    started: Partial<Record<S, OperationStatus>>,
+    statusCall: StatusCall<K, S>,
     { deadline, timeoutMs }: OperationDeadline,
   ): Promise<void> {
+    const initial = started[statusCall.status];
     const requestId = initial?.RequestId;
     if (!requestId) {
       throw new IdentityCenterError(
@@ -231,6 +254,19 @@ export class IdentityCenterCalls {
         { transient: true, code: 'MalformedResponse', operation },
       );
     }
+    const describe = async (InstanceArn: string) => {
+      const input = {
+        InstanceArn,
+        [statusCall.requestId]: requestId,
+      } as { InstanceArn: string } & Record<K, string>;
+      // The command class and its input are checked against each other
+      // where the StatusCall is declared; send() cannot infer the answer
+      // type of a class it is given as a value.
+      const answer = (await this.sso.send(
+        new statusCall.Command(input) as never,
+      )) as Partial<Record<S, OperationStatus>>;
+      return answer[statusCall.status];
+    };
     let status: OperationStatus | undefined = initial;
     let interval = this.#timing.pollIntervalMs ?? 500;
     const maxInterval = this.#timing.maxPollIntervalMs ?? 5_000;
@@ -244,7 +280,7 @@ export class IdentityCenterCalls {
       }
       await sleep(Math.min(interval, remaining));
       interval = Math.min(maxInterval, interval * 1.5);
-      status = await this.call(statusOperation, () => describe(requestId), {
+      status = await this.call(statusCall.operation, describe, {
         deadline,
         classify: e =>
           e.code === 'ResourceNotFoundException' ? true : undefined,

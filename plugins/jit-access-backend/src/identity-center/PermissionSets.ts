@@ -9,26 +9,26 @@ import {
   ProvisionPermissionSetCommand,
   PutInlinePolicyToPermissionSetCommand,
 } from '@aws-sdk/client-sso-admin';
-import { IdentityCenterError, isNotFound } from './IdentityCenterError';
+import { IdentityCenterError, unlessGone } from './IdentityCenterError';
 import {
   NewPermissionSet,
   OperationOptions,
   PermissionSetInfo,
 } from './IdentityCenterGateway';
-import { IdentityCenterCalls } from './IdentityCenterCalls';
+import { IdentityCenterCalls, StatusCall } from './IdentityCenterCalls';
+
+const PROVISIONING_STATUS: StatusCall<
+  'ProvisionPermissionSetRequestId',
+  'PermissionSetProvisioningStatus'
+> = {
+  operation: 'DescribePermissionSetProvisioningStatus',
+  Command: DescribePermissionSetProvisioningStatusCommand,
+  requestId: 'ProvisionPermissionSetRequestId',
+  status: 'PermissionSetProvisioningStatus',
+};
 
 const isAlreadyExists = (e: IdentityCenterError) =>
   e.code === 'ConflictException' && /already exists/i.test(e.awsMessage ?? '');
-
-/** `undefined` where the resource is gone (deleted meanwhile). */
-async function unlessGone<T>(read: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await read();
-  } catch (e) {
-    if (isNotFound(e)) return undefined;
-    throw e;
-  }
-}
 
 const present = <T>(items: Array<T | undefined>): T[] =>
   items.filter((i): i is T => i !== undefined);
@@ -68,22 +68,18 @@ export class PermissionSets {
   }
 
   async create(p: NewPermissionSet): Promise<string> {
-    const { instanceArn } = await this.#calls.instance();
+    const permissionSet = {
+      Name: p.name,
+      Description: p.description,
+      SessionDuration: p.sessionDuration,
+      Tags: Object.entries(p.tags).map(([Key, Value]) => ({ Key, Value })),
+    };
     try {
       const out = await this.#calls.call(
         'CreatePermissionSet',
-        () =>
+        InstanceArn =>
           this.#calls.sso.send(
-            new CreatePermissionSetCommand({
-              InstanceArn: instanceArn,
-              Name: p.name,
-              Description: p.description,
-              SessionDuration: p.sessionDuration,
-              Tags: Object.entries(p.tags).map(([Key, Value]) => ({
-                Key,
-                Value,
-              })),
-            }),
+            new CreatePermissionSetCommand({ InstanceArn, ...permissionSet }),
           ),
         // "already exists" is a ConflictException, but waiting won't help.
         { classify: e => (isAlreadyExists(e) ? false : undefined) },
@@ -118,16 +114,15 @@ export class PermissionSets {
     permissionSetArn: string,
     policy: string,
   ): Promise<void> {
-    const { instanceArn } = await this.#calls.instance();
     const limit = this.#calls.deadline();
     // ConflictException: an operation on the set is in progress (e.g. a
     // provisioning); it passes, so keep retrying until the deadline.
     await this.#calls.start(
       'PutInlinePolicyToPermissionSet',
-      () =>
+      InstanceArn =>
         this.#calls.sso.send(
           new PutInlinePolicyToPermissionSetCommand({
-            InstanceArn: instanceArn,
+            InstanceArn,
             PermissionSetArn: permissionSetArn,
             InlinePolicy: policy,
           }),
@@ -139,13 +134,12 @@ export class PermissionSets {
     // relies on this happening now).
     const outdated = await this.#calls.paginate(
       'ListAccountsForProvisionedPermissionSet',
-      NextToken =>
+      request =>
         this.#calls.sso.send(
           new ListAccountsForProvisionedPermissionSetCommand({
-            InstanceArn: instanceArn,
+            ...request,
             PermissionSetArn: permissionSetArn,
             ProvisioningStatus: 'LATEST_PERMISSION_SET_NOT_PROVISIONED',
-            NextToken,
           }),
         ),
       page => page.AccountIds,
@@ -162,14 +156,13 @@ export class PermissionSets {
     accountId?: string,
     options?: OperationOptions,
   ): Promise<void> {
-    const { instanceArn } = await this.#calls.instance();
     const limit = this.#calls.deadline(options);
     const started = await this.#calls.start(
       'ProvisionPermissionSet',
-      () =>
+      InstanceArn =>
         this.#calls.sso.send(
           new ProvisionPermissionSetCommand({
-            InstanceArn: instanceArn,
+            InstanceArn,
             PermissionSetArn: permissionSetArn,
             ...(accountId
               ? { TargetType: 'AWS_ACCOUNT', TargetId: accountId }
@@ -180,17 +173,8 @@ export class PermissionSets {
     );
     await this.#calls.waitFor(
       'ProvisionPermissionSet',
-      started.PermissionSetProvisioningStatus,
-      'DescribePermissionSetProvisioningStatus',
-      async requestId =>
-        (
-          await this.#calls.sso.send(
-            new DescribePermissionSetProvisioningStatusCommand({
-              InstanceArn: instanceArn,
-              ProvisionPermissionSetRequestId: requestId,
-            }),
-          )
-        ).PermissionSetProvisioningStatus,
+      started,
+      PROVISIONING_STATUS,
       limit,
     );
   }
@@ -199,17 +183,16 @@ export class PermissionSets {
     permissionSetArn: string,
     options?: OperationOptions,
   ): Promise<void> {
-    const { instanceArn } = await this.#calls.instance();
     // ConflictException while assignments (or their deprovisioning) are
     // still draining: retried until the deadline. A set that is already
     // gone counts as deleted.
     await unlessGone(() =>
       this.#calls.start(
         'DeletePermissionSet',
-        () =>
+        InstanceArn =>
           this.#calls.sso.send(
             new DeletePermissionSetCommand({
-              InstanceArn: instanceArn,
+              InstanceArn,
               PermissionSetArn: permissionSetArn,
             }),
           ),
@@ -219,32 +202,20 @@ export class PermissionSets {
   }
 
   async #listArns(): Promise<string[]> {
-    const { instanceArn } = await this.#calls.instance();
     return this.#calls.paginate(
       'ListPermissionSets',
-      NextToken =>
-        this.#calls.sso.send(
-          new ListPermissionSetsCommand({
-            InstanceArn: instanceArn,
-            NextToken,
-          }),
-        ),
+      request => this.#calls.sso.send(new ListPermissionSetsCommand(request)),
       page => page.PermissionSets,
     );
   }
 
   /** Tags of a permission set. */
   async #tagsOf(arn: string): Promise<PermissionSetInfo['tags']> {
-    const { instanceArn } = await this.#calls.instance();
     const tags = await this.#calls.paginate(
       'ListTagsForResource',
-      NextToken =>
+      request =>
         this.#calls.sso.send(
-          new ListTagsForResourceCommand({
-            InstanceArn: instanceArn,
-            ResourceArn: arn,
-            NextToken,
-          }),
+          new ListTagsForResourceCommand({ ...request, ResourceArn: arn }),
         ),
       page => page.Tags,
     );
@@ -253,13 +224,12 @@ export class PermissionSets {
 
   /** Description and tags of a permission set; undefined if it is gone. */
   async #describe(arn: string): Promise<PermissionSetInfo | undefined> {
-    const { instanceArn } = await this.#calls.instance();
     return unlessGone(async () => {
       const [out, tags] = await Promise.all([
-        this.#calls.call('DescribePermissionSet', () =>
+        this.#calls.call('DescribePermissionSet', InstanceArn =>
           this.#calls.sso.send(
             new DescribePermissionSetCommand({
-              InstanceArn: instanceArn,
+              InstanceArn,
               PermissionSetArn: arn,
             }),
           ),
