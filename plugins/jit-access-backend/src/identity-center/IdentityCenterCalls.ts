@@ -1,4 +1,7 @@
-import { SSOAdminClient } from '@aws-sdk/client-sso-admin';
+import {
+  ListInstancesCommand,
+  SSOAdminClient,
+} from '@aws-sdk/client-sso-admin';
 import { IdentitystoreClient } from '@aws-sdk/client-identitystore';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
@@ -7,6 +10,11 @@ import {
   toIdentityCenterError,
 } from './IdentityCenterError';
 import { OperationOptions } from './IdentityCenterGateway';
+import {
+  chooseInstance,
+  discoveryFailed,
+  IdentityCenterInstance,
+} from './instanceDiscovery';
 import { RateLimiter } from './RateLimiter';
 import { RetryPolicy, withRetries } from './retry';
 
@@ -26,14 +34,6 @@ export type OperationStatus = {
   RequestId?: string;
   FailureReason?: string;
 };
-
-/** The Identity Center instance the gateway works in. */
-export interface IdentityCenterInstance {
-  /** `arn:aws:sso:::instance/ssoins-...` */
-  instanceArn: string;
-  /** `d-...` */
-  identityStoreId: string;
-}
 
 /**
  * How Identity Center reports the progress of one kind of asynchronous
@@ -81,8 +81,8 @@ export class IdentityCenterCalls {
   readonly sso: SSOAdminClient;
   readonly ids: IdentitystoreClient;
   readonly limiter: RateLimiter;
-  /** The instance (and its identity store) every call addresses. */
-  readonly instance: () => Promise<IdentityCenterInstance>;
+  readonly #configured: Partial<IdentityCenterInstance>;
+  #instance?: Promise<IdentityCenterInstance>;
   readonly #retry: RetryPolicy;
   readonly #timing: {
     pollIntervalMs?: number;
@@ -96,7 +96,9 @@ export class IdentityCenterCalls {
     ids: IdentitystoreClient;
     limiter: RateLimiter;
     retry: RetryPolicy;
-    instance: () => Promise<IdentityCenterInstance>;
+    /** The configured instance; what is missing is found with ListInstances. */
+    instanceArn?: string;
+    identityStoreId?: string;
     pollIntervalMs?: number;
     maxPollIntervalMs?: number;
     operationTimeoutMs?: number;
@@ -105,7 +107,10 @@ export class IdentityCenterCalls {
     this.sso = options.sso;
     this.ids = options.ids;
     this.limiter = options.limiter;
-    this.instance = options.instance;
+    this.#configured = {
+      instanceArn: options.instanceArn,
+      identityStoreId: options.identityStoreId,
+    };
     this.#retry = options.retry;
     this.#timing = options;
     this.#logger = options.logger;
@@ -119,9 +124,37 @@ export class IdentityCenterCalls {
   }
 
   /**
-   * One API call through the limiter, retried while the failure is transient
-   * (and, for conflicts, optionally until the deadline). `send` is given the
-   * instance ARN the call addresses.
+   * The instance (and its identity store) every call addresses: the
+   * configured one, or else the one ListInstances finds, looked up once. A
+   * failed lookup is not kept, so the next call looks again.
+   */
+  instance(): Promise<IdentityCenterInstance> {
+    this.#instance ??= this.#findInstance().catch(e => {
+      this.#instance = undefined;
+      throw e;
+    });
+    return this.#instance;
+  }
+
+  async #findInstance(): Promise<IdentityCenterInstance> {
+    const { instanceArn, identityStoreId } = this.#configured;
+    if (instanceArn && identityStoreId) return { instanceArn, identityStoreId };
+    let listed;
+    try {
+      listed = await this.pages(
+        'ListInstances',
+        NextToken => this.sso.send(new ListInstancesCommand({ NextToken })),
+        page => page.Instances,
+      );
+    } catch (e) {
+      throw discoveryFailed(e);
+    }
+    return chooseInstance(listed, this.#configured);
+  }
+
+  /**
+   * One API call on the instance: `send` is given its ARN. See
+   * {@link IdentityCenterCalls.request}.
    */
   async call<T>(
     operation: string,
@@ -129,11 +162,23 @@ export class IdentityCenterCalls {
     options: CallOptions = {},
   ): Promise<T> {
     const { instanceArn } = await this.instance();
+    return this.request(operation, () => send(instanceArn), options);
+  }
+
+  /**
+   * One API call through the limiter, retried while the failure is transient
+   * (and, for conflicts, optionally until the deadline).
+   */
+  async request<T>(
+    operation: string,
+    send: () => Promise<T>,
+    options: CallOptions = {},
+  ): Promise<T> {
     return withRetries(
       async () => {
         await this.limiter.acquire();
         try {
-          return await send(instanceArn);
+          return await send();
         } catch (e) {
           const err = toIdentityCenterError(e, operation);
           const transient = options.classify?.(err);
@@ -186,13 +231,25 @@ export class IdentityCenterCalls {
     }) => Promise<P>,
     items: (page: P) => T[] | undefined,
   ): Promise<T[]> {
+    const { instanceArn } = await this.instance();
+    return this.pages(
+      operation,
+      NextToken => fetchPage({ InstanceArn: instanceArn, NextToken }),
+      items,
+    );
+  }
+
+  /** Follows NextToken through every page of a request. */
+  async pages<P extends { NextToken?: string }, T>(
+    operation: string,
+    fetchPage: (NextToken?: string) => Promise<P>,
+    items: (page: P) => T[] | undefined,
+  ): Promise<T[]> {
     const all: T[] = [];
     let token: string | undefined;
     do {
       const cursor = token;
-      const page = await this.call(operation, InstanceArn =>
-        fetchPage({ InstanceArn, NextToken: cursor }),
-      );
+      const page = await this.request(operation, () => fetchPage(cursor));
       all.push(...(items(page) ?? []));
       token = page.NextToken;
     } while (token);

@@ -21,6 +21,7 @@ import {
   SdkIdentityCenterGatewayOptions,
 } from './gatewayOptions';
 import { IdentityStorePrincipals } from './IdentityStorePrincipals';
+import { IdentityCenterInstance } from './instanceDiscovery';
 import { PermissionSets } from './PermissionSets';
 import { RateLimiter } from './RateLimiter';
 
@@ -51,8 +52,10 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
 
   /**
    * Builds the gateway from `jitAccess.identityCenter` (`region`,
-   * `instanceArn`, `identityStoreId`, `endpoint?`, `accountId?`,
-   * `principalAttribute?`, `limits?`).
+   * `instanceArn?`, `identityStoreId?`, `endpoint?`, `accountId?`,
+   * `principalAttribute?`, `limits?`). Without `instanceArn` and
+   * `identityStoreId`, the instance is found with ListInstances on first
+   * use (or when {@link SdkIdentityCenterGateway.instance} is called).
    *
    * Credentials come from the `aws` integration config through
    * `@backstage/integration-aws-node` (for `accountId` if set, else its main
@@ -73,21 +76,26 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
 
   constructor(options: SdkIdentityCenterGatewayOptions) {
     const clientConfig = sdkClientConfig(options);
-    const instance = {
-      instanceArn: options.instanceArn,
-      identityStoreId: options.identityStoreId,
-    };
     this.#calls = new IdentityCenterCalls({
       ...options,
       sso: new SSOAdminClient(clientConfig),
       ids: new IdentitystoreClient(clientConfig),
       limiter: rateLimiterOf(options),
       retry: retryPolicyOf(options),
-      instance: async () => instance,
     });
     this.#principals = new IdentityStorePrincipals(this.#calls, options);
     this.#permissionSets = new PermissionSets(this.#calls);
     this.#assignments = new AccountAssignments(this.#calls);
+  }
+
+  /**
+   * The instance the gateway grants access in: the configured one, or the
+   * only one ListInstances returns (looked up once). Rejects with a
+   * permanent `IdentityCenterError` naming the config keys to set when
+   * ListInstances returns none or several, or is refused.
+   */
+  instance(): Promise<IdentityCenterInstance> {
+    return this.#calls.instance();
   }
 
   /** The limiter every call of this gateway passes. */

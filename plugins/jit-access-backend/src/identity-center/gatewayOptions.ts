@@ -27,10 +27,15 @@ export type IdentityCenterCredentials = Exclude<
 export interface SdkIdentityCenterGatewayOptions {
   /** Region of the Identity Center instance. */
   region: string;
-  /** `arn:aws:sso:::instance/ssoins-...` */
-  instanceArn: string;
-  /** `d-...` */
-  identityStoreId: string;
+  /**
+   * `arn:aws:sso:::instance/ssoins-...`. Without it (or without
+   * `identityStoreId`) the instance is found with ListInstances, once, and
+   * must be the only one the credentials see (or the only one matching
+   * what is given).
+   */
+  instanceArn?: string;
+  /** `d-...`; see `instanceArn`. */
+  identityStoreId?: string;
   /** Endpoint override (an emulator, a VPC endpoint) for both clients. */
   endpoint?: string;
   /** Defaults to the SDK's default credential chain. */
@@ -161,7 +166,7 @@ function credentialsFromConfig(
 
 /**
  * The gateway options `jitAccess.identityCenter` describes (`region`,
- * `instanceArn`, `identityStoreId`, `endpoint?`, `accountId?`,
+ * `instanceArn?`, `identityStoreId?`, `endpoint?`, `accountId?`,
  * `principalAttribute?`, `limits?`); see config.d.ts.
  */
 export function gatewayOptionsFromConfig(
@@ -186,8 +191,8 @@ export function gatewayOptionsFromConfig(
   }
   return {
     region: c.getString('region'),
-    instanceArn: c.getString('instanceArn'),
-    identityStoreId: c.getString('identityStoreId'),
+    instanceArn: c.getOptionalString('instanceArn'),
+    identityStoreId: c.getOptionalString('identityStoreId'),
     endpoint,
     credentials: credentialsFromConfig(
       config,

@@ -15,3 +15,4 @@ export type {
   IdentityCenterCredentials,
   SdkIdentityCenterGatewayOptions,
 } from './SdkIdentityCenterGateway';
+export type { IdentityCenterInstance } from './instanceDiscovery';
