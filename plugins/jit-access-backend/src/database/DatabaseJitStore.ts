@@ -61,12 +61,6 @@ export class DatabaseJitStore implements ConfigStore, RequestStore, WorkStore {
     return new DatabaseJitStore(client);
   }
 
-  /** For tests: runs migrations on a plain knex client. */
-  static async forTest(knex: Knex): Promise<DatabaseJitStore> {
-    await knex.migrate.latest({ directory: migrationsDir });
-    return new DatabaseJitStore(knex);
-  }
-
   private readonly db: StoreDb;
 
   private constructor(knex: Knex) {

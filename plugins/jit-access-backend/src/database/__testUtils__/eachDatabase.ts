@@ -1,6 +1,7 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
-import { DatabaseJitStore } from '../DatabaseJitStore';
+import type { DatabaseJitStore } from '../DatabaseJitStore';
+import { createTestStore } from './testStore';
 
 /** A store on a fresh, migrated test database, and the knex client under it. */
 export type CreateStore = () => Promise<{ knex: Knex; store: DatabaseJitStore }>;
@@ -15,7 +16,7 @@ export function describeEachDatabase(title: string, tests: (createStore: CreateS
   describe.each(databases.eachSupportedId())(`${title} (%s)`, (id: TestDatabaseId) => {
     tests(async () => {
       const knex = await databases.init(id);
-      return { knex, store: await DatabaseJitStore.forTest(knex) };
+      return { knex, store: await createTestStore(knex) };
     }, id);
   });
 }

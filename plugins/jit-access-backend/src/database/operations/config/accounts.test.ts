@@ -1,6 +1,6 @@
 import { describeEachDatabase } from '../../__testUtils__/eachDatabase';
 import knexFactory from 'knex';
-import { DatabaseJitStore } from '../../DatabaseJitStore';
+import { createTestStore } from '../../__testUtils__/testStore';
 
 describeEachDatabase('accounts', (createStore, id) => {
   it('onboards configured accounts only once', async () => {
@@ -30,7 +30,7 @@ describeEachDatabase('accounts', (createStore, id) => {
       const { knex, store } = await createStore();
       const replica = knexFactory(knex.client.config);
       try {
-        const stores = [store, await DatabaseJitStore.forTest(replica)];
+        const stores = [store, await createTestStore(replica)];
         const account = (i: number) => ({
           accountId: '111111111111',
           name: `sandbox-${i}`,
