@@ -1,5 +1,5 @@
 import { describeEachDatabase } from '../../__testUtils__/eachDatabase';
-import { RequestIdTakenError } from '../../JitStore';
+import { RequestIdTakenError } from '../../errors';
 import { newRequest } from '../../../__testUtils__/storedRequests';
 
 describeEachDatabase('createRequest', createStore => {

@@ -1,5 +1,5 @@
 import { DbBigInt, DbEventRow, DbRequestRow, DbStepRow, TABLE_EVENTS, TABLE_REQUESTS, TABLE_STEPS } from '../../tables';
-import { RequestIdTakenError } from '../../JitStore';
+import { RequestIdTakenError } from '../../errors';
 import type { LoadedRequest, NewRequest, Transition } from '../../RequestStore';
 import { isUniqueViolation, StoreDb } from '../db';
 import { mapEvent, mapRequest, mapStep } from '../rows';

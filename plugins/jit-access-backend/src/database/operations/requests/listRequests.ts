@@ -1,6 +1,6 @@
 import type { ApprovalStep } from '@jit-access/plugin-jit-access-common';
-import { InputError } from '@backstage/errors';
 import { DbRequestRow, DbStepRow, REQUEST_ID_PATTERN, TABLE_REQUESTS, TABLE_STEPS, toMs } from '../../tables';
+import { InvalidCursorError } from '../../errors';
 import type { RequestListFilter, StoredRequest } from '../../RequestStore';
 import { rowsAsJson, StoreDb } from '../db';
 import { mapRequest, mapStep } from '../rows';
@@ -62,6 +62,7 @@ function encodeCursor(c: { createdAt: number; id: string }): string {
   return Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
 }
 
+/** The position a cursor of encodeCursor holds; InvalidCursorError for anything else. */
 function decodeCursor(cursor: string): { createdAt: number; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
@@ -75,6 +76,6 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
     }
     return { createdAt, id };
   } catch {
-    throw new InputError('cursor: is not a cursor returned by this API');
+    throw new InvalidCursorError();
   }
 }
