@@ -48,9 +48,10 @@ import { randomBytes } from 'node:crypto';
 import {
   RequestIdTakenError,
   stepsAfter,
-  type JitStore,
+  type ConfigStore,
   type LoadedRequest,
   type NewRequest,
+  type RequestStore,
   type StoredAccount,
   type StoredPermissionSet,
   type StoredRequest,
@@ -102,7 +103,7 @@ export type RequestView = 'mine' | 'approvals' | 'history' | 'reviews';
 export class JitAccessService {
   constructor(
     private readonly deps: {
-      store: JitStore;
+      store: ConfigStore & RequestStore;
       notifier?: JitNotifier;
       directory: AccountDirectory;
       authorizer: JitAuthorizer;

@@ -24,7 +24,7 @@ import {
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
-import { REQUEST_ID_PATTERN } from '../database';
+import { InvalidCursorError, REQUEST_ID_PATTERN } from '../database';
 import { ConfigService } from './ConfigService';
 import { JitAccessService } from './JitAccessService';
 import { sendSharedJson } from './sharedJson';
@@ -397,12 +397,20 @@ export async function createRouter(options: {
   router.use((req, _res, next) => {
     next(new NotFoundError(`No such JIT Access endpoint: ${req.method} ${req.path.slice(0, 200)}`));
   });
-  // A path parameter that is not valid percent-encoding.
-  router.use(((err, _req, _res, next) => {
-    next(err instanceof URIError ? new InputError(`The request path is not valid percent-encoding: ${err.message}`) : err);
-  }) as express.ErrorRequestHandler);
+  router.use(((err, _req, _res, next) => next(httpErrorOf(err))) as express.ErrorRequestHandler);
 
   return router;
+}
+
+/**
+ * Errors that are not HTTP errors yet, as the API answers them: the store's
+ * (src/database/errors.ts), and a path parameter that is not valid
+ * percent-encoding. Backstage's error handler renders the result.
+ */
+function httpErrorOf(err: unknown): unknown {
+  if (err instanceof InvalidCursorError) return new InputError('cursor: is not a cursor returned by this API');
+  if (err instanceof URIError) return new InputError(`The request path is not valid percent-encoding: ${err.message}`);
+  return err;
 }
 
 /** What an audit event keeps of a result: the request id and status. */
