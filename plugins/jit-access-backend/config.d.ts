@@ -7,10 +7,17 @@ export interface Config {
     identityCenter?: {
       /** AWS region of the Identity Center instance, e.g. `eu-west-1`. */
       region: string;
-      /** `arn:aws:sso:::instance/ssoins-...` */
-      instanceArn: string;
-      /** `d-...` */
-      identityStoreId: string;
+      /**
+       * `arn:aws:sso:::instance/ssoins-...`. Optional: without it and
+       * `identityStoreId`, the instance is found at start with SSO Admin
+       * `ListInstances` (the credentials need `sso:ListInstances`), and it
+       * must be the only one they see; with none or several the plugin does
+       * not start and says to set both keys. With only one of the two keys
+       * set, the listed instance matching it is taken.
+       */
+      instanceArn?: string;
+      /** `d-...`, the instance's identity store. Optional; see `instanceArn`. */
+      identityStoreId?: string;
       /**
        * Endpoint override (e.g. a local emulator or a VPC endpoint). Both the
        * SSO Admin and the Identity Store clients use it.

@@ -519,11 +519,17 @@ export class IdentityCenterModel {
   ssoAdmin(op: string, input: Input): unknown {
     switch (op) {
       case 'ListInstances': {
-        const p = this.page(op, [this.instanceArn], input);
+        const listed = this.seed.listedInstances ?? [
+          {
+            instanceArn: this.instanceArn,
+            identityStoreId: this.identityStoreId,
+          },
+        ];
+        const p = this.page(op, listed, input);
         return {
-          Instances: p.items.map(arn => ({
-            InstanceArn: arn,
-            IdentityStoreId: this.identityStoreId,
+          Instances: p.items.map(i => ({
+            InstanceArn: i.instanceArn,
+            IdentityStoreId: i.identityStoreId,
             Name: 'jit-access-emulator',
             Status: 'ACTIVE',
             CreatedDate: Math.floor(nowSeconds()),

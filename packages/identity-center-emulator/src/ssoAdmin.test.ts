@@ -11,6 +11,7 @@ import {
   ListAccountAssignmentsForPrincipalCommand,
   ListAccountsForProvisionedPermissionSetCommand,
   ListInstancesCommand,
+  paginateListInstances,
   ListPermissionSetsCommand,
   ListPermissionSetsProvisionedToAccountCommand,
   ListTagsForResourceCommand,
@@ -21,6 +22,7 @@ import {
   UntagResourceCommand,
   UpdatePermissionSetCommand,
 } from '@aws-sdk/client-sso-admin';
+import { demoSeed } from './demoSeed';
 import {
   IdentityCenterEmulator,
   startIdentityCenterEmulator,
@@ -114,6 +116,51 @@ describe('SSO Admin operations, driven by the real AWS SDK', () => {
         }),
       ]);
       expect(out.Instances![0].CreatedDate).toBeInstanceOf(Date);
+    });
+
+    it('lists the instances the seed says the credentials see: none, or others besides the emulated one, page by page', async () => {
+      const other = {
+        instanceArn: 'arn:aws:sso:::instance/ssoins-0000000000000002',
+        identityStoreId: 'd-0000000002',
+      };
+      const listing = async (
+        listedInstances: Array<{
+          instanceArn: string;
+          identityStoreId: string;
+        }>,
+      ) => {
+        const e = await startIdentityCenterEmulator({
+          seed: { ...demoSeed(), listedInstances },
+          maxPageSize: 1,
+        });
+        const sdk = sdkClients(e.url);
+        try {
+          const arns: string[] = [];
+          for await (const page of paginateListInstances(
+            { client: sdk.sso },
+            {},
+          ))
+            arns.push(
+              ...page.Instances!.map(
+                i => `${i.InstanceArn} ${i.IdentityStoreId}`,
+              ),
+            );
+          return arns;
+        } finally {
+          sdk.destroy();
+          await e.close();
+        }
+      };
+      expect(await listing([])).toEqual([]);
+      expect(
+        await listing([
+          { instanceArn: INSTANCE, identityStoreId: STORE },
+          other,
+        ]),
+      ).toEqual([
+        `${INSTANCE} ${STORE}`,
+        `${other.instanceArn} ${other.identityStoreId}`,
+      ]);
     });
 
     it('lists permission sets page by page with NextToken and MaxResults', async () => {

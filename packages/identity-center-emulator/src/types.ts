@@ -108,6 +108,13 @@ export interface EmulatorSeed {
   accounts: string[];
   /** Assignments that exist from the start (standing access). */
   assignments?: EmulatorAssignment[];
+  /**
+   * What ListInstances answers; by default the emulated instance alone.
+   * `[]` is an account that sees no instance, and extra entries are other
+   * instances the credentials can see (only `instanceArn` is served; calls
+   * naming another instance are refused as unknown).
+   */
+  listedInstances?: Array<{ instanceArn: string; identityStoreId: string }>;
 }
 
 /**

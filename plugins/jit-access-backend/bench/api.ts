@@ -31,7 +31,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DatabaseJitStore } from '../src/database';
+import { createTestStore } from '../src/database/__testUtils__/testStore';
 import {
   accountIdOf,
   accountNameOf,
@@ -574,7 +574,7 @@ async function main() {
   const t0 = Date.now();
   const loadNow = Date.now();
   const load = async (db: Knex) => {
-    await DatabaseJitStore.forTest(db); // the plugin's migrations
+    await createTestStore(db); // the plugin's migrations
     console.error(`loading ${n} requests...`);
     await bulkLoad(db, n, loadNow);
   };
@@ -597,7 +597,7 @@ async function main() {
   try {
     if (keep) {
       // Migrations added since the template was loaded run on the copy.
-      await DatabaseJitStore.forTest(knex);
+      await createTestStore(knex);
       console.error(exists ? `copied the loaded ${template} (JIT_BENCH_KEEP)` : `loaded ${template} and copied it`);
     } else {
       await load(knex);
@@ -688,7 +688,7 @@ async function main() {
     const probe = knexFactory({ ...dbConfig, pool: { min: 0, max: 1 } });
     // The server is another process: replay its list queries through our own store.
     {
-      const store = await DatabaseJitStore.forTest(probe);
+      const store = await createTestStore(probe);
       /** Pages 1 and 2 by their cursors, then page 3: the query whose plan is shown. */
       const thirdPage = async (filter: Parameters<typeof store.listRequests>[0]) => {
         const p2 = await store.listRequests(filter);

@@ -25,7 +25,7 @@ import {
 } from '@jit-access/identity-center-emulator';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DatabaseJitStore } from '../src/database';
+import { createTestStore } from '../src/database/__testUtils__/testStore';
 import { SdkIdentityCenterGateway } from '../src/identity-center';
 import { LifecycleEngine } from '../src/lifecycle/LifecycleEngine';
 import {
@@ -95,7 +95,7 @@ async function revokeScenario(
   const db = await postgres.create();
   const workers: Array<ReturnType<typeof startEngineWorker>> = [];
   try {
-    const store = await DatabaseJitStore.forTest(db.knex);
+    const store = await createTestStore(db.knex);
     const first = Date.now() + LEAD_MS;
     await createSessions(
       store,
@@ -181,7 +181,7 @@ async function timeToAccess(grants: number) {
     credentials: async () => ({ accessKeyId: 'x', secretAccessKey: 'x' }),
   });
   try {
-    const store = await DatabaseJitStore.forTest(db.knex);
+    const store = await createTestStore(db.knex);
     const ids = await createSessions(store, seed, assignments); // approved, as an approval leaves them
     const engine = new LifecycleEngine({
       store,

@@ -1,15 +1,36 @@
 import {
   coreServices,
   createBackendPlugin,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { jitAccessPermissions } from '@jit-access/plugin-jit-access-common';
 import { DatabaseJitStore } from './database';
+import { IdentityCenterError, SdkIdentityCenterGateway } from './identity-center';
 import { jitRequestResourceRef, jitRequestRules } from './permissions/rules';
 import { assertPermissionFramework } from './service/config';
 import { createJitAccess } from './service/createJitAccess';
 import { createRouter } from './service/router';
+
+/**
+ * The instance the gateway grants access in, found with ListInstances when
+ * config names none: no instance, several, or a refused lookup stops the
+ * start with an error naming the config keys to set. An Identity Center
+ * that cannot be reached now does not; the first call looks again.
+ */
+async function requireIdentityCenterInstance(gateway: SdkIdentityCenterGateway, logger: LoggerService) {
+  try {
+    const { instanceArn, identityStoreId } = await gateway.instance();
+    logger.info(`Identity Center instance ${instanceArn}, identity store ${identityStoreId}`);
+  } catch (e) {
+    if (e instanceof IdentityCenterError && e.transient) {
+      logger.warn(`Identity Center instance not found yet: ${e.message}`);
+      return;
+    }
+    throw e;
+  }
+}
 
 /**
  * JIT Access backend plugin: requests, approvals, Identity Center grants and
@@ -40,10 +61,13 @@ export const jitAccessPlugin = createBackendPlugin({
         const { logger, scheduler } = deps;
         assertPermissionFramework(deps.config);
         const store = await DatabaseJitStore.create({ database: deps.database });
+        const gateway = SdkIdentityCenterGateway.fromConfig(deps.config, { logger });
+        await requireIdentityCenterInstance(gateway, logger);
         const jit = createJitAccess({
           config: deps.config,
           logger,
           store,
+          gateway,
           catalog: deps.catalog,
           auth: deps.auth,
           permissions: deps.permissions,

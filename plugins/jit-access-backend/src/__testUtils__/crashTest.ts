@@ -19,7 +19,8 @@ import {
   IdentityCenterEmulator,
   startIdentityCenterEmulator,
 } from '@jit-access/identity-center-emulator';
-import { DatabaseJitStore, StoredRequest } from '../database';
+import type { StoredRequest } from '../database';
+import { createTestStore } from '../database/__testUtils__/testStore';
 import { compareWithIdentityCenter, unsettledRequests } from './convergence';
 import {
   EngineWorker,
@@ -126,7 +127,7 @@ async function crashCycles(ctx: {
   const { db, emulator, seed, workers, cycles } = ctx;
   const random = seededRandom(ctx.randomSeed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)];
-  const store = await DatabaseJitStore.forTest(db.knex);
+  const store = await createTestStore(db.knex);
   await onboardForGrants(store, seed, ACCOUNTS, { customPolicyAllowed: true });
   const workerConfig = {
     db: db.config,

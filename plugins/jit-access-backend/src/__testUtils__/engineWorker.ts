@@ -16,7 +16,7 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import knexFactory, { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { DatabaseJitStore } from '../database';
+import { createTestStore } from '../database/__testUtils__/testStore';
 import { SdkIdentityCenterGateway } from '../identity-center';
 import type { AccountDirectory } from '../service/AccountDirectory';
 import { LifecycleEngine } from '../lifecycle/LifecycleEngine';
@@ -75,7 +75,7 @@ async function main() {
     process.env.JIT_ENGINE_WORKER ?? '{}',
   );
   const db = knexFactory(config.db);
-  const store = await DatabaseJitStore.forTest(db);
+  const store = await createTestStore(db);
   const gateway = new SdkIdentityCenterGateway({
     region: 'us-east-1',
     instanceArn: config.instanceArn,

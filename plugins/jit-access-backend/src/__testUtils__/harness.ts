@@ -33,7 +33,7 @@ import {
 import express from 'express';
 import { Knex } from 'knex';
 import request from 'supertest';
-import { DatabaseJitStore } from '../database';
+import { createTestStore } from '../database/__testUtils__/testStore';
 import { SdkIdentityCenterGateway } from '../identity-center';
 import { JitAccessDefaultPolicy } from '../policy/JitAccessDefaultPolicy';
 import { isAllowedOnRequest, JitRequestResource } from '../permissions/rules';
@@ -93,7 +93,7 @@ export async function createHarness(
       ...options.jitAccess,
     },
   });
-  const store = await DatabaseJitStore.forTest(knex);
+  const store = await createTestStore(knex);
   const gateway = new SdkIdentityCenterGateway({
     region: 'us-east-1',
     instanceArn: seed.instanceArn,

@@ -22,7 +22,7 @@ import {
   RequestStatus,
 } from '@jit-access/plugin-jit-access-common';
 import { readFileSync } from 'node:fs';
-import { DatabaseJitStore } from '../database';
+import { createTestStore } from '../database/__testUtils__/testStore';
 import { TABLE_EVENTS } from '../database/tables';
 import { compareWithIdentityCenter, unsettledRequests } from './convergence';
 import {
@@ -102,7 +102,7 @@ export async function runSoak(
   const replicas: EngineWorker[] = [];
   try {
     // Migrations once, before the replicas start.
-    const store = await DatabaseJitStore.forTest(db.knex);
+    const store = await createTestStore(db.knex);
     const config: SoakReplicaConfig = {
       db: db.config,
       emulatorUrl: emulator.url,

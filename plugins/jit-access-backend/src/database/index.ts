@@ -1,4 +1,4 @@
 export { DatabaseJitStore, stepsAfter } from './DatabaseJitStore';
 export { REQUEST_ID_PATTERN } from './tables';
 export type * from './JitStore';
-export { RequestIdTakenError } from './JitStore';
+export { InvalidCursorError, RequestIdTakenError } from './errors';

@@ -179,3 +179,18 @@ export function isNotFound(e: unknown): boolean {
     e instanceof IdentityCenterError && e.code === 'ResourceNotFoundException'
   );
 }
+
+/**
+ * What `read` returns, or `undefined` where Identity Center answers that the
+ * resource is gone (deleted meanwhile, or never there).
+ */
+export async function unlessGone<T>(
+  read: () => Promise<T>,
+): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+}

@@ -5,14 +5,7 @@ export {
   isTransientFailureReason,
   toIdentityCenterError,
 } from './IdentityCenterError';
-export type {
-  AssignmentPrincipal,
-  AssignmentTarget,
-  IdentityCenterGateway,
-  NewPermissionSet,
-  OperationOptions,
-  PermissionSetInfo,
-} from './IdentityCenterGateway';
+export type * from './IdentityCenterGateway';
 export { RateLimiter, systemClock } from './RateLimiter';
 export type { Clock, RateLimiterOptions } from './RateLimiter';
 export { backoffDelay, DEFAULT_RETRY_POLICY, withRetries } from './retry';
@@ -22,3 +15,4 @@ export type {
   IdentityCenterCredentials,
   SdkIdentityCenterGatewayOptions,
 } from './SdkIdentityCenterGateway';
+export type { IdentityCenterInstance } from './instanceDiscovery';

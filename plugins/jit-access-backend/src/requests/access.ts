@@ -15,7 +15,7 @@ import {
   jitAccessRequestReadPermission,
   jitAccessSessionRevokePermission,
 } from '@jit-access/plugin-jit-access-common';
-import type { JitStore, LoadedRequest, StoredRequest } from '../database';
+import type { LoadedRequest, RequestStore, StoredRequest } from '../database';
 import type { JitAuthorizer } from '../service/JitAuthorizer';
 import { type Caller, ownsAccount } from '../service/types';
 import type { AccountListView } from './accountList';
@@ -39,7 +39,7 @@ export type DeciderContext = Pick<ActorContext, 'isOwner' | 'isAdmin' | 'mayAppr
  */
 export class RequestAccess {
   constructor(
-    private readonly deps: { store: JitStore; authorizer: JitAuthorizer; accounts: AccountListView },
+    private readonly deps: { store: RequestStore; authorizer: JitAuthorizer; accounts: AccountListView },
   ) {}
 
   /**

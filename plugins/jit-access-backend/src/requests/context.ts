@@ -1,6 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { JitSettings } from '@jit-access/plugin-jit-access-common';
-import type { JitStore } from '../database';
+import type { ConfigStore, RequestStore } from '../database';
 import type { AccountDirectory } from '../service/AccountDirectory';
 import type { ConfigCache } from '../service/ConfigCache';
 import type { JitAuthorizer } from '../service/JitAuthorizer';
@@ -18,7 +18,7 @@ export type { RequestView } from '@jit-access/plugin-jit-access-common';
 
 /** What the request commands and queries are made with. */
 export interface RequestsDeps {
-  store: JitStore;
+  store: ConfigStore & RequestStore;
   notifier?: JitNotifier;
   directory: AccountDirectory;
   authorizer: JitAuthorizer;

@@ -1,5 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { DatabaseJitStore } from '../database';
+import { createTestStore } from '../database/__testUtils__/testStore';
 import { ConfigCache } from './ConfigCache';
 
 jest.setTimeout(60_000);
@@ -25,7 +25,7 @@ const defaults = {
 
 describe('ConfigCache', () => {
   async function setup(ttlMs?: number) {
-    const store = await DatabaseJitStore.forTest(
+    const store = await createTestStore(
       await databases.init('SQLITE_3'),
     );
     await store.upsertAccount(account('111111111111', 'sandbox'));

@@ -1,5 +1,5 @@
 import type { JitSettings } from '@jit-access/plugin-jit-access-common';
-import type { JitStore, StoredAccount, StoredPermissionSet } from '../database';
+import type { ConfigStore, StoredAccount, StoredPermissionSet } from '../database';
 
 /** How long other replicas may serve an admin's change late. */
 export const CONFIG_CACHE_MS = 5_000;
@@ -33,7 +33,7 @@ export class ConfigCache {
   #snapshot?: ConfigSnapshot;
 
   constructor(
-    private readonly store: JitStore,
+    private readonly store: ConfigStore,
     private readonly settingsDefaults: JitSettings,
     private readonly ttlMs = CONFIG_CACHE_MS,
   ) {}

@@ -9,7 +9,7 @@ import {
   type RoleMappings,
   jitAccessConfigManagePermission,
 } from '@jit-access/plugin-jit-access-common';
-import type { ConfigChange, JitStore, StoredAccount, StoredPermissionSet } from '../database';
+import type { ConfigChange, ConfigStore, StoredAccount, StoredPermissionSet } from '../database';
 import type { IdentityCenterGateway } from '../identity-center';
 import { AccountDirectory, catalogOwnersOf } from './AccountDirectory';
 import { ConfiguredAccount } from './config';
@@ -25,7 +25,7 @@ import { toSummary } from '../requests/accountList';
 export class ConfigService {
   constructor(
     private readonly deps: {
-      store: JitStore;
+      store: ConfigStore;
       directory: AccountDirectory;
       authorizer: JitAuthorizer;
       gateway: IdentityCenterGateway;

@@ -1,7 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
 import { formatMinutes } from '@jit-access/plugin-jit-access-common';
-import type { JitStore, LoadedRequest, StoredAccount, StoredRequest } from '../database';
+import type { ConfigStore, LoadedRequest, RequestStore, StoredAccount, StoredRequest } from '../database';
 import { AccountDirectory } from './AccountDirectory';
 
 /** Where the frontend shows a request (the page's default mount point). */
@@ -21,7 +21,7 @@ export class JitNotifier {
   constructor(
     private readonly deps: {
       notifications?: NotificationService;
-      store: JitStore;
+      store: ConfigStore & RequestStore;
       directory: AccountDirectory;
       adminGroupRefs: string[];
       logger: LoggerService;

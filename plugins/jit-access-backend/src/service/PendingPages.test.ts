@@ -1,6 +1,6 @@
 import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
-import { DatabaseJitStore } from '../database';
+import { createTestStore } from '../database/__testUtils__/testStore';
 import type { RequestListFilter, Transition } from '../database/JitStore';
 import { createHarness } from '../__testUtils__/harness';
 import { newRequest } from '../__testUtils__/storedRequests';
@@ -103,7 +103,7 @@ const decision = (requestId: string, over: Partial<Transition> = {}): Transition
 describe.each(databases.eachSupportedId())('PendingPages and the pending version (%s)', (id: TestDatabaseId) => {
   async function setUp() {
     const knex = await databases.init(id);
-    return { knex, store: await DatabaseJitStore.forTest(knex) };
+    return { knex, store: await createTestStore(knex) };
   }
 
   it('every write that changes a pending request changes the version; other writes do not', async () => {
@@ -159,7 +159,7 @@ describe.each(databases.eachSupportedId())('PendingPages and the pending version
     const { knex, store: storeA } = await setUp();
     // The other replica: its own connections where the database allows (an in-memory SQLite has one).
     const knexB: Knex = id === 'SQLITE_3' ? knex : knexFactory(knex.client.config);
-    const storeB = await DatabaseJitStore.forTest(knexB);
+    const storeB = await createTestStore(knexB);
     const list = jest.spyOn(storeB, 'listRequests');
     const pages = new PendingPages(storeB);
     const sql: string[] = [];

@@ -1,6 +1,6 @@
-import type { JitStore, RequestListFilter } from '../database';
+import type { RequestListFilter, RequestStore } from '../database';
 
-type Listed = Awaited<ReturnType<JitStore['listRequests']>>;
+type Listed = Awaited<ReturnType<RequestStore['listRequests']>>;
 
 /**
  * A read that every caller must see start after it asked (so that it sees
@@ -44,7 +44,7 @@ export const PENDING_PAGES_MAX = 256;
  * (FreshReads: a read that started after the call), then returns the page
  * listed under that same version if there is one: the page is then exactly
  * what listing it now would give, because every write to pending requests,
- * on any replica, changes the version when it commits (JitStore
+ * on any replica, changes the version when it commits (RequestStore
  * `pendingVersion`). Otherwise it lists the page and keeps it under the
  * version read before listing (a page newer than its version is only
  * listed again sooner than needed).
@@ -60,7 +60,7 @@ export class PendingPages {
   readonly #pages = new Map<string, { version: string; page: Promise<Listed> }>();
 
   constructor(
-    private readonly store: Pick<JitStore, 'listRequests' | 'pendingVersion'>,
+    private readonly store: Pick<RequestStore, 'listRequests' | 'pendingVersion'>,
     private readonly max = PENDING_PAGES_MAX,
   ) {
     this.#version = new FreshReads(() => store.pendingVersion());

@@ -1,6 +1,6 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { JIT_MANAGED_TAG_KEY } from '@jit-access/plugin-jit-access-common';
-import type { JitStore, StoredRequest } from '../database';
+import type { RequestStore, StoredRequest, WorkStore } from '../database';
 import { IdentityCenterGateway } from '../identity-center';
 import { withAssignmentLock } from './assignmentClaims';
 import { SYSTEM_ACTOR } from './types';
@@ -40,7 +40,7 @@ const LOOKBACK_MS = 7 * 24 * 3600_000;
 export class Reconciler {
   constructor(
     private readonly deps: {
-      store: JitStore;
+      store: WorkStore & RequestStore;
       gateway: IdentityCenterGateway;
       logger: LoggerService;
       now?: () => number;

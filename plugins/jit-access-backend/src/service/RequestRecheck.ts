@@ -9,8 +9,9 @@ import {
 } from '@jit-access/plugin-jit-access-common';
 import type {
   ConfigChangeName,
-  JitStore,
+  ConfigStore,
   LoadedRequest,
+  RequestStore,
   StoredAccount,
   StoredPermissionSet,
   StoredRequest,
@@ -55,7 +56,7 @@ const OPEN: RequestStatus[] = ['pending', 'approved'];
 export class RequestRecheck {
   constructor(
     private readonly deps: {
-      store: JitStore;
+      store: ConfigStore & RequestStore;
       directory: Pick<AccountDirectory, 'ownersOf' | 'peopleOf' | 'user'>;
       notifier?: JitNotifier;
       now?: () => number;

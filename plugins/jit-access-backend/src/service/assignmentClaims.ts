@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { JitStore, StoredRequest } from '../database';
+import type { StoredRequest, WorkStore } from '../database';
 
 /**
  * One Identity Center assignment (user, account, permission set) can be
@@ -11,7 +11,7 @@ import type { JitStore, StoredRequest } from '../database';
  * through a create or a delete while the rules look at the others.
  *
  * `siblings` are the other grants of the same assignment that are
- * provisioning, active or ending (`JitStore.listGrantsOfAssignment`).
+ * provisioning, active or ending (`WorkStore.listGrantsOfAssignment`).
  */
 
 /**
@@ -76,7 +76,7 @@ export function assignmentLockKey(t: {
  * Returns `{ locked: false }` at once when another worker holds it.
  */
 export async function withAssignmentLock<T>(
-  store: JitStore,
+  store: WorkStore,
   target: { accountId: string; permissionSetArn: string; principalId: string },
   fn: () => Promise<T>,
   options: { leaseMs: number; now: () => number },

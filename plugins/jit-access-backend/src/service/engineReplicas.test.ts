@@ -11,7 +11,7 @@ import {
   IdentityCenterEmulator,
   startIdentityCenterEmulator,
 } from '@jit-access/identity-center-emulator';
-import { DatabaseJitStore } from '../database';
+import { createTestStore } from '../database/__testUtils__/testStore';
 import {
   EngineWorker,
   SharedDatabase,
@@ -54,7 +54,7 @@ jest.setTimeout(10 * 60_000);
     });
 
     it(`${SESSIONS} sessions expiring together: each assignment deleted once, none missed, each request ended once`, async () => {
-      const store = await DatabaseJitStore.forTest(db.knex);
+      const store = await createTestStore(db.knex);
       const expiresAt = Date.now() + 4000;
       await createSessions(store, seed, seed.assignments!, () => expiresAt);
 

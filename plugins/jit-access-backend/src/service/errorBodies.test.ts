@@ -63,4 +63,15 @@ describe('error bodies', () => {
     expect(broken.status).toBe(500);
     expect(broken.body.error.stack).toMatch(/database unreachable/);
   });
+
+  it("the store's own errors answer as before: a forged cursor is a 400 InputError naming the cursor", async () => {
+    process.env.NODE_ENV = 'production';
+    const server = await app();
+    const res = await as(server, '/requests?view=mine&cursor=not-a-cursor');
+    expect({ status: res.status, name: res.body.error?.name, message: res.body.error?.message }).toEqual({
+      status: 400,
+      name: 'InputError',
+      message: 'cursor: is not a cursor returned by this API',
+    });
+  });
 });

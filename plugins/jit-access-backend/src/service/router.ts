@@ -12,6 +12,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { requestIdSchema } from '@jit-access/plugin-jit-access-common';
 import express, { Request } from 'express';
 import Router from 'express-promise-router';
+import { InvalidCursorError } from '../database';
 import { ConfigService } from './ConfigService';
 import { auditedWith } from './http/audited';
 import { addConfigRoutes } from './http/configRoutes';
@@ -53,10 +54,18 @@ export async function createRouter(options: {
   router.use((req, _res, next) => {
     next(new NotFoundError(`No such JIT Access endpoint: ${req.method} ${req.path.slice(0, 200)}`));
   });
-  // A path parameter that is not valid percent-encoding.
-  router.use(((err, _req, _res, next) => {
-    next(err instanceof URIError ? new InputError(`The request path is not valid percent-encoding: ${err.message}`) : err);
-  }) as express.ErrorRequestHandler);
+  router.use(((err, _req, _res, next) => next(httpErrorOf(err))) as express.ErrorRequestHandler);
 
   return router;
+}
+
+/**
+ * Errors that are not HTTP errors yet, as the API answers them: the store's
+ * (src/database/errors.ts), and a path parameter that is not valid
+ * percent-encoding. Backstage's error handler renders the result.
+ */
+function httpErrorOf(err: unknown): unknown {
+  if (err instanceof InvalidCursorError) return new InputError('cursor: is not a cursor returned by this API');
+  if (err instanceof URIError) return new InputError(`The request path is not valid percent-encoding: ${err.message}`);
+  return err;
 }

@@ -142,3 +142,60 @@ describe('the activity of the account in its JIT Access tab', () => {
     expect(getAccountActivity).not.toHaveBeenCalled();
   });
 });
+
+describe('a custom request pending on the JIT Access tab', () => {
+  const POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":"arn:aws:s3:::logs/*"}]}';
+  const PRETTY = JSON.stringify(JSON.parse(POLICY), null, 2);
+  const custom = pendingRequest({
+    id: 'JIT-CUSTOM',
+    kind: 'custom',
+    permissionSetArn: undefined,
+    permissionSetName: undefined,
+    customPolicy: POLICY,
+    requiredSteps: 2,
+  });
+
+  it('shows its policy, pretty-printed, behind a button, and in the dialog before the owner approves it', async () => {
+    const approve = jest.fn(async () => ({ ...custom, currentStep: 2 }));
+    await renderFor(
+      api({
+        getMe: async () => owner,
+        listRequests: async ({ view }) => ({ items: view === 'approvals' ? [custom] : [] }),
+        getRequest: async id => (id === custom.id ? custom : active),
+        approve,
+      }),
+    );
+    const row = screen.getByTestId('decision-row-JIT-CUSTOM');
+    const toggle = within(row).getByRole('button', { name: 'Custom policy of JIT-CUSTOM' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(within(row).getByTestId('custom-policy')).not.toBeVisible();
+
+    fireEvent.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    const shown = within(row).getByTestId('custom-policy');
+    expect(shown).toBeVisible();
+    // The text as it is shown, line breaks and indentation included.
+    expect(shown.textContent).toBe(PRETTY);
+    expect(PRETTY).toContain('\n      "Action": [\n        "s3:GetObject"\n      ],');
+
+    fireEvent.click(within(row).getByRole('button', { name: 'Approve JIT-CUSTOM' }));
+    const dialog = screen.getByRole('dialog');
+    expect(within(dialog).getByTestId('custom-policy').textContent).toBe(PRETTY);
+    expect(within(dialog).getByTestId('custom-policy')).toBeVisible();
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(approve).toHaveBeenCalledWith('JIT-CUSTOM', undefined));
+  });
+
+  it('shows a policy that is not JSON as it came', async () => {
+    const odd = { ...custom, customPolicy: 'not { json' };
+    await renderFor(
+      api({
+        getMe: async () => owner,
+        listRequests: async ({ view }) => ({ items: view === 'approvals' ? [odd] : [] }),
+        getRequest: async id => (id === odd.id ? odd : active),
+      }),
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Custom policy of JIT-CUSTOM' }));
+    expect(screen.getByTestId('custom-policy').textContent).toBe('not { json');
+  });
+});

@@ -15,6 +15,7 @@ import { jitAccessApiRef, RequestListQuery } from '../../api/JitAccessApi';
 // pending requests, which wait for neither.
 import { AccountActivity, RequestTable } from '../lazyComponents';
 import { RequestActions } from '../RequestDetail/RequestActions';
+import { CustomPolicyBlock } from '../shared/CustomPolicyBlock';
 import { StatusChip } from '../shared/StatusChip';
 import { requestPath } from '../shared/paths';
 
@@ -129,6 +130,8 @@ function DecisionRow({ request: r, onChanged }: { request: RequestDetail; onChan
         Reason: {r.reason}
         {r.requiredSteps > 1 && r.status === 'pending' ? ` · step ${r.currentStep} of ${r.requiredSteps}` : ''}
       </Typography>
+      {/* What a custom request grants, for the owner to read before deciding. */}
+      {r.customPolicy && <CustomPolicyBlock requestId={r.id} policy={r.customPolicy} />}
       <Box mt={1}>
         <RequestActions request={r} onChanged={onChanged} hideIrrelevant only={['approve', 'reject', 'revoke']} />
       </Box>

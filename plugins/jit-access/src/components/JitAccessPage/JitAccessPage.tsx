@@ -14,7 +14,14 @@ import { Route, Routes, useParams, useSearchParams } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { jitAccessApiRef, RequestListQuery } from '../../api/JitAccessApi';
 // Lazy: each from a chunk of its own, when first shown.
-import { AccountActivity, BreakGlassReviews, ConfigPage, RequestDetailView, RequestTable } from '../lazyComponents';
+import {
+  AccountActivity,
+  BreakGlassReviews,
+  ConfigPage,
+  PendingApprovals,
+  RequestDetailView,
+  RequestTable,
+} from '../lazyComponents';
 import { RequestForm } from '../RequestForm/RequestForm';
 import { REQUEST_PAGE_SIZE } from '../shared/pageSize';
 import { configPath } from '../shared/paths';
@@ -94,14 +101,7 @@ export function JitTabs({ me }: { me?: CallerInfo }) {
     tabs.push({
       id: 'approvals',
       label: 'Pending approvals',
-      render: () => (
-        <RequestList
-          title="Waiting for your decision"
-          query={{ view: 'approvals' }}
-          showRequester
-          empty="Nothing is waiting for you: no pending request whose current step you can decide."
-        />
-      ),
+      render: () => <PendingApprovals />,
     });
     tabs.push({ id: 'reviews', label: 'Break-glass reviews', render: () => <BreakGlassReviews /> });
   }

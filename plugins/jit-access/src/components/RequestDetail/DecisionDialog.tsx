@@ -6,6 +6,7 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import { useState } from 'react';
+import { CustomPolicyBlock } from '../shared/CustomPolicyBlock';
 
 export type Decision = 'approve' | 'reject' | 'revoke' | 'end' | 'cancel' | 'closeReview';
 
@@ -30,10 +31,18 @@ function helperText(decision: Decision | undefined, required: boolean) {
   return decision === 'reject' ? 'Tell the requester why' : 'Optional';
 }
 
-/** Confirms a decision, with an optional comment. */
+/**
+ * Confirms a decision, with an optional comment. Approving or rejecting a
+ * custom request shows its policy, open, above the comment.
+ */
 export function DecisionDialog(props: {
   decision?: Decision;
   requestId?: string;
+  /** The inline policy of the custom request being decided. */
+  customPolicy?: string;
+  /** In place of the decision's own title and text (one decision on several requests). */
+  title?: string;
+  text?: string;
   onClose: () => void;
   onConfirm: (comment: string) => Promise<void>;
 }) {
@@ -44,10 +53,13 @@ export function DecisionDialog(props: {
   return (
     <Dialog open={!!props.decision} onClose={props.onClose} aria-labelledby="jit-decision-title" fullWidth maxWidth="sm">
       <DialogTitle id="jit-decision-title">
-        {d?.title} {props.requestId}
+        {props.title ?? `${d?.title ?? ''} ${props.requestId ?? ''}`.trim()}
       </DialogTitle>
       <DialogContent>
-        <DialogContentText>{d?.text}</DialogContentText>
+        <DialogContentText>{props.text ?? d?.text}</DialogContentText>
+        {props.customPolicy && props.requestId && (props.decision === 'approve' || props.decision === 'reject') && (
+          <CustomPolicyBlock requestId={props.requestId} policy={props.customPolicy} defaultExpanded idSuffix="-decision" />
+        )}
         {props.decision !== 'cancel' && (
           <TextField
             fullWidth

@@ -105,7 +105,13 @@ export function RequestActions(props: {
           {r}
         </Typography>
       ))}
-      <DecisionDialog decision={decision} requestId={request.id} onClose={() => setDecision(undefined)} onConfirm={run} />
+      <DecisionDialog
+        decision={decision}
+        requestId={request.id}
+        customPolicy={request.customPolicy}
+        onClose={() => setDecision(undefined)}
+        onConfirm={run}
+      />
       <ExtendDialog open={extending} request={request} onClose={() => setExtending(false)} />
     </Box>
   );

@@ -2,9 +2,10 @@ import { Link, Table, TableColumn } from '@backstage/core-components';
 import { formatMinutes, type AccessRequest, type Page } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import Checkbox from '@material-ui/core/Checkbox';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
-import { ReactNode, useEffect, useRef, useState } from 'react';
+import { ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { StatusChip } from './StatusChip';
 import { requestPath } from './paths';
 
@@ -14,6 +15,14 @@ export { REQUEST_PAGE_SIZE } from './pageSize';
 /** Who made a request, by name; the entity ref's name when the catalog has no user for it. */
 function requesterOf(r: AccessRequest): string {
   return r.requesterName ?? r.requester.replace(/^user:default\//, '');
+}
+
+/** Rows that can be picked with a checkbox (labelled "Select <id>"), for an action on several at once. */
+export interface RequestSelection {
+  isSelected: (r: AccessRequest) => boolean;
+  toggle: (r: AccessRequest) => void;
+  /** Why the row cannot be picked; undefined when it can. */
+  unavailable?: (r: AccessRequest) => string | undefined;
 }
 
 /**
@@ -33,9 +42,37 @@ export function RequestTable(props: {
   actions?: (r: AccessRequest) => ReactNode;
   showRequester?: boolean;
   showReason?: boolean;
+  selection?: RequestSelection;
+  /** Told the rows shown whenever they change (the first page plus those loaded after it). */
+  onRowsShown?: (rows: AccessRequest[]) => void;
 }) {
   const paging = usePaging(props.requests, props.nextCursor, props.loadMore);
+  const { onRowsShown } = props;
+  useEffect(() => onRowsShown?.(paging.rows), [onRowsShown, paging.rows]);
+  const { selection } = props;
   const columns: TableColumn<AccessRequest>[] = [
+    ...(selection
+      ? [
+          {
+            title: 'Select',
+            sorting: false,
+            width: '48px',
+            render: (r: AccessRequest) => {
+              const unavailable = selection.unavailable?.(r);
+              return (
+                <Checkbox
+                  size="small"
+                  checked={!unavailable && selection.isSelected(r)}
+                  disabled={!!unavailable}
+                  title={unavailable}
+                  onChange={() => selection.toggle(r)}
+                  inputProps={{ 'aria-label': `Select ${r.id}` }}
+                />
+              );
+            },
+          },
+        ]
+      : []),
     {
       title: 'Request',
       field: 'id',
@@ -97,12 +134,13 @@ function usePaging(
   const [error, setError] = useState<{ of: AccessRequest[]; error: Error }>();
   const current = more?.of === first ? more : undefined;
   const cursor = current ? current.cursor : firstCursor;
-  let rows = first;
-  if (current) {
+  // The same array while nothing is loaded: onRowsShown hears of changes only.
+  const rows = useMemo(() => {
+    if (!current) return first;
     // A request that moved between pages while paging is shown once.
     const seen = new Set(first.map(r => r.id));
-    rows = [...first, ...current.items.filter(r => !seen.has(r.id) && seen.add(r.id))];
-  }
+    return [...first, ...current.items.filter(r => !seen.has(r.id) && seen.add(r.id))];
+  }, [first, current]);
   const load = async () => {
     if (!loadMore || !cursor || loading === first) return;
     setLoading(first);
