@@ -181,8 +181,9 @@ function snippetsFor(kind, all) {
 }
 
 /** Counts per side: install sides are limited, trial-* and *-optional are reported only. */
-function countLines(snippets) {
-  const per = new Map();
+function countLines(kind, snippets) {
+  // a side with no snippet adds nothing (the new frontend system discovers the plugin)
+  const per = new Map([[`${kind}-app`, 0], ['backend', 0], ['app-config', 0]]);
   for (const s of snippets) per.set(s.side, (per.get(s.side) ?? 0) + addedLines(s).length);
   return per;
 }
@@ -219,7 +220,7 @@ async function adopt(kind, snippets) {
   }
 
   const release = readJson(path.join(appDir, 'node_modules/@backstage/backend-defaults/package.json')).version;
-  const per = countLines(mine);
+  const per = countLines(kind, mine);
   console.log(`\nLines added per side (${kind} app; limit ${MAX_LINES} for install sides):`);
   const over = [];
   for (const [side, n] of per) {

@@ -9,7 +9,8 @@
 //                  be new to the file)
 //   new-app        the new frontend system app: ```tsx/```diff for file=...
 //   legacy-app     the old frontend system app: ```tsx with file=... and
-//                  before="<text of the line to insert the JSX before>"
+//                  before="<the line to insert the JSX before>" (optionally
+//                  after="<a line above it>" when the before line repeats)
 //   trial-*        the trial setup (not the install): counted apart
 // Lines added are the non-blank lines a snippet adds (comment lines that only
 // name the file are not counted; they are not added).
@@ -120,10 +121,14 @@ function applyTsx(appDir, snippet) {
   const rest = code.filter(l => !/^import\s/.test(l));
   if (rest.length) {
     if (!before) throw new Error(`${snippet.where}: no before="..." to place the JSX`);
-    const at = lines.findIndex(l => l.trim() === before);
-    if (at < 0) throw new Error(`${snippet.where}: ${file} has no line "${before}"`);
-    const indent = lines[at].match(/^\s*/)[0];
-    lines.splice(at, 0, ...rest.map(l => `${indent}  ${l}`));
+    // with after="...", the first `before` line below that line
+    const from = snippet.attrs.after ? lines.findIndex(l => l.trim() === snippet.attrs.after) : 0;
+    if (from < 0) throw new Error(`${snippet.where}: ${file} has no line "${snippet.attrs.after}"`);
+    const at = lines.findIndex((l, i) => i > from && l.trim() === before);
+    if (at < 0) throw new Error(`${snippet.where}: ${file} has no line "${before}"${snippet.attrs.after ? ' after the after="..." line' : ''}`);
+    // children of a closing tag are indented one step more than it
+    const indent = lines[at].match(/^\s*/)[0] + (before.startsWith('</') ? '  ' : '');
+    lines.splice(at, 0, ...rest.map(l => `${indent}${l}`));
   }
   let lastImport = -1;
   lines.forEach((l, i) => {
