@@ -20,7 +20,7 @@
  *   ADOPTION_APPS=new npm run test:adoption   only the new frontend system app
  *   SKIP_PACK=1 ...     use dist-packs/ as it is
  *   ADOPTION_DIR=...    where the apps are made (default /tmp/jit-adoption; wiped)
- *   ADOPTION_REUSE=1    keep an installed app from an earlier run (skips 2-4)
+ *   ADOPTION_REUSE=1    keep an installed app from an earlier run (skips 2 and 3)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -174,6 +174,29 @@ function addTarballs(appDir) {
   writeJson(path.join(appDir, 'packages/app/package.json'), app);
 }
 
+/**
+ * The app's files as create-app made them, kept in .adoption-pristine/ at
+ * the first run and put back before the snippets are applied again
+ * (ADOPTION_REUSE=1); files the snippets create are removed.
+ */
+function pristine(appDir, snippets) {
+  const keep = path.join(appDir, '.adoption-pristine');
+  const files = [...new Set(snippets.map(s => s.attrs.file ?? (s.side === 'backend' ? 'packages/backend/src/index.ts' : 'app-config.yaml')))];
+  for (const f of files) {
+    const saved = path.join(keep, f);
+    const live = path.join(appDir, f);
+    if (fs.existsSync(saved)) fs.copyFileSync(saved, live);
+    else if (fs.existsSync(path.join(keep, `${f}.absent`)) || !fs.existsSync(live)) {
+      fs.rmSync(live, { force: true });
+      fs.mkdirSync(path.dirname(path.join(keep, f)), { recursive: true });
+      fs.writeFileSync(path.join(keep, `${f}.absent`), '');
+    } else {
+      fs.mkdirSync(path.dirname(saved), { recursive: true });
+      fs.copyFileSync(live, saved);
+    }
+  }
+}
+
 /** The snippets for one app; the other frontend system's are left out. */
 function snippetsFor(kind, all) {
   const otherApp = kind === 'new' ? 'legacy-app' : 'new-app';
@@ -211,13 +234,14 @@ async function adopt(kind, snippets) {
       // @backstage package from the newest release.
       run('yarn', ['up', '@backstage/*'], { cwd: appDir, log: path.join(outDir, 'install.log') });
     });
-    await phase(`${kind}: apply the README snippets`, () => {
-      for (const s of mine) {
-        const file = applySnippet(appDir, s);
-        console.log(`  ${s.side.padEnd(22)} ${String(addedLines(s).length).padStart(2)} line(s) -> ${file}   (${s.where})`);
-      }
-    });
   }
+  await phase(`${kind}: apply the README snippets`, () => {
+    pristine(appDir, mine);
+    for (const s of mine) {
+      const file = applySnippet(appDir, s);
+      console.log(`  ${s.side.padEnd(22)} ${String(addedLines(s).length).padStart(2)} line(s) -> ${file}   (${s.where})`);
+    }
+  });
 
   const release = readJson(path.join(appDir, 'node_modules/@backstage/backend-defaults/package.json')).version;
   const per = countLines(kind, mine);

@@ -65,16 +65,22 @@ export async function runBrowserFlow({ kind, outDir, switchUser }) {
     await page.goto(FRONTEND);
     // the guest sign-in page's button; the legacy app's page (auto) may sign in by itself
     const enter = page.getByRole('button', { name: 'Enter' });
-    if (await enter.waitFor({ timeout: 20_000 }).then(() => true, () => false)) await enter.click();
+    const signedIn = page.getByText('JIT Access').first();
+    await Promise.race([enter.waitFor({ timeout: 120_000 }), signedIn.waitFor({ timeout: 120_000 })]);
+    if (await enter.isVisible()) await enter.click();
+    await signedIn.waitFor();
     return { context, page };
   };
 
+  let current;
   try {
     const alice = await signInAs('alice');
+    current = alice.page;
     const p = alice.page;
     await p.goto(`${FRONTEND}/jit-access`);
     await p.getByLabel('Account').click();
-    await p.getByRole('option', { name: /sandbox/ }).click();
+    // named by the catalog title once the names come from the catalog, by its id until then
+    await p.getByRole('option', { name: new RegExp(ACCOUNT_ID) }).click();
     await p.getByLabel('Permission set').click();
     await p.getByRole('option', { name: /ReadOnlyAccess/ }).click();
     await p.getByLabel('Duration (minutes)').fill('30');
@@ -91,8 +97,10 @@ export async function runBrowserFlow({ kind, outDir, switchUser }) {
 
     const bob = await signInAs('bob');
     const b = bob.page;
+    current = b;
     await b.goto(`${FRONTEND}/catalog/default/resource/sandbox`);
-    await b.getByRole('tab', { name: 'JIT Access' }).click();
+    // the entity page's "JIT Access" tab (a link to its path in both frontend systems)
+    await b.locator('a[href$="/resource/sandbox/jit-access"]', { hasText: 'JIT Access' }).first().click();
     await b.getByText(id).first().waitFor();
     await shot(b, 'bob-entity-tab-pending');
     await b.getByRole('button', { name: /^Approve/ }).first().click();
@@ -110,6 +118,9 @@ export async function runBrowserFlow({ kind, outDir, switchUser }) {
     await b.getByText(/active/i).first().waitFor();
     await shot(b, 'request-active');
     await bob.context.close();
+  } catch (e) {
+    if (current && !current.isClosed()) await shot(current, 'failure').catch(() => {});
+    throw e;
   } finally {
     await browser.close();
   }

@@ -45,7 +45,7 @@ export function readSnippets(files) {
         lang: body[fenceStart].trim().slice(3).trim(),
         // a block inside a list item is indented like its fence
         code: body.slice(fenceStart + 1, fenceEnd).map(l => l.slice(body[fenceStart].indexOf('`'))),
-        where: `${path.basename(path.dirname(file))}/${path.basename(file)}:${i + 1}`,
+        where: `${path.relative(process.cwd(), file)}:${i + 1}`,
       });
       i = end;
     }
