@@ -26,15 +26,25 @@ import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runBrowserFlow } from './adoption/browserFlow.mjs';
-import { addedLines, applySnippet, readSnippets } from './adoption/snippets.mjs';
+import {
+  addedLines,
+  applySnippet,
+  readSnippets,
+} from './adoption/snippets.mjs';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const ROOT = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '..',
+);
 /** The create-app release the test makes its apps with (and so the Backstage release it starts from). */
 const CREATE_APP = '0.9.2';
 const MAX_LINES = 5;
 const APP_NAME = 'jit-adoption';
 const WORK = path.resolve(process.env.ADOPTION_DIR ?? '/tmp/jit-adoption');
-const APPS = (process.env.ADOPTION_APPS ?? 'new,legacy').split(',').map(s => s.trim()).filter(Boolean);
+const APPS = (process.env.ADOPTION_APPS ?? 'new,legacy')
+  .split(',')
+  .map(s => s.trim())
+  .filter(Boolean);
 const READMES = [
   'plugins/jit-access-backend/README.md',
   'plugins/jit-access/README.md',
@@ -51,7 +61,8 @@ const timings = [];
 const env = toolchainEnv();
 const children = new Set();
 process.on('exit', () => children.forEach(killTree));
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(130));
+for (const sig of ['SIGINT', 'SIGTERM'])
+  process.on(sig, () => process.exit(130));
 
 async function phase(name, fn) {
   const start = Date.now();
@@ -66,17 +77,26 @@ async function phase(name, fn) {
 }
 
 function fmt(s) {
-  return s >= 60 ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s` : `${s.toFixed(1)} s`;
+  return s >= 60
+    ? `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`
+    : `${s.toFixed(1)} s`;
 }
 
 /** Node 22/24, Yarn and npm_config_nodedir as scripts/toolchain.sh sets them. */
 function toolchainEnv() {
-  const out = execFileSync('bash', ['-c', `source "${ROOT}/scripts/toolchain.sh" >&2 && env -0`], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const out = execFileSync(
+    'bash',
+    ['-c', `source "${ROOT}/scripts/toolchain.sh" >&2 && env -0`],
+    {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const e = Object.fromEntries(
-    out.split('\0').filter(Boolean).map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+    out
+      .split('\0')
+      .filter(Boolean)
+      .map(l => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
   e.YARN_ENABLE_TELEMETRY = '0';
   e.YARN_ENABLE_PROGRESS_BARS = '0';
@@ -86,15 +106,25 @@ function toolchainEnv() {
 }
 
 function run(cmd, args, { cwd = ROOT, input, log } = {}) {
-  console.log(`$ ${[cmd, ...args].join(' ')}${cwd !== ROOT ? `   (in ${cwd})` : ''}`);
-  const opts = { cwd, env, input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], maxBuffer: 1 << 28 };
+  console.log(
+    `$ ${[cmd, ...args].join(' ')}${cwd !== ROOT ? `   (in ${cwd})` : ''}`,
+  );
+  const opts = {
+    cwd,
+    env,
+    input,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    maxBuffer: 1 << 28,
+  };
   try {
     const out = execFileSync(cmd, args, { ...opts, encoding: 'utf8' });
     if (log) fs.appendFileSync(log, out);
     return out;
   } catch (e) {
     if (log) fs.appendFileSync(log, `${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-    console.error(`${(e.stdout ?? '').slice(-4000)}\n${(e.stderr ?? '').slice(-4000)}`);
+    console.error(
+      `${(e.stdout ?? '').slice(-4000)}\n${(e.stderr ?? '').slice(-4000)}`,
+    );
     throw new Error(`${cmd} ${args.join(' ')} failed (exit ${e.status})`);
   }
 }
@@ -103,7 +133,12 @@ function run(cmd, args, { cwd = ROOT, input, log } = {}) {
 function start(name, cmd, args, { cwd, logDir, extraEnv = {} }) {
   const log = path.join(logDir, `${name}.log`);
   const fd = fs.openSync(log, 'a');
-  const child = spawn(cmd, args, { cwd, env: { ...env, ...extraEnv }, stdio: ['ignore', fd, fd], detached: true });
+  const child = spawn(cmd, args, {
+    cwd,
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', fd, fd],
+    detached: true,
+  });
   child.log = log;
   child.label = name;
   children.add(child);
@@ -131,11 +166,18 @@ async function stop(child) {
   }
 }
 
-async function waitForUrl(url, { child, timeoutMs = 300_000, ok = r => r.status < 500 } = {}) {
+async function waitForUrl(
+  url,
+  { child, timeoutMs = 300_000, ok = r => r.status < 500 } = {},
+) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child && !children.has(child)) {
-      throw new Error(`${child.label} exited before ${url} answered; see ${child.log}:\n${tail(child.log)}`);
+      throw new Error(
+        `${child.label} exited before ${url} answered; see ${
+          child.log
+        }:\n${tail(child.log)}`,
+      );
     }
     try {
       const r = await fetch(url);
@@ -145,7 +187,11 @@ async function waitForUrl(url, { child, timeoutMs = 300_000, ok = r => r.status 
     }
     await new Promise(r => setTimeout(r, 1000));
   }
-  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s${child ? `; see ${child.log}:\n${tail(child.log)}` : ''}`);
+  throw new Error(
+    `${url} did not answer within ${timeoutMs / 1000} s${
+      child ? `; see ${child.log}:\n${tail(child.log)}` : ''
+    }`,
+  );
 }
 
 function tail(file, n = 40) {
@@ -157,14 +203,26 @@ function tail(file, n = 40) {
 }
 
 const readJson = f => JSON.parse(fs.readFileSync(f, 'utf8'));
-const writeJson = (f, o) => fs.writeFileSync(f, `${JSON.stringify(o, null, 2)}\n`);
+const writeJson = (f, o) =>
+  fs.writeFileSync(f, `${JSON.stringify(o, null, 2)}\n`);
 
 /** Installs the tarballs the way the READMEs say, written into the package.json files. */
 function addTarballs(appDir) {
-  const packs = Object.fromEntries(Object.entries(PACKS).map(([k, f]) => [k, `file:${path.join(ROOT, 'dist-packs', f)}`]));
+  const packs = Object.fromEntries(
+    Object.entries(PACKS).map(([k, f]) => [
+      k,
+      `file:${path.join(ROOT, 'dist-packs', f)}`,
+    ]),
+  );
   const root = readJson(path.join(appDir, 'package.json'));
-  root.resolutions = { ...root.resolutions, '@jit-access/plugin-jit-access-common': packs.common };
-  root.devDependencies = { ...root.devDependencies, '@jit-access/identity-center-emulator': packs.emulator };
+  root.resolutions = {
+    ...root.resolutions,
+    '@jit-access/plugin-jit-access-common': packs.common,
+  };
+  root.devDependencies = {
+    ...root.devDependencies,
+    '@jit-access/identity-center-emulator': packs.emulator,
+  };
   writeJson(path.join(appDir, 'package.json'), root);
   const backend = readJson(path.join(appDir, 'packages/backend/package.json'));
   backend.dependencies['@jit-access/plugin-jit-access-backend'] = packs.backend;
@@ -181,12 +239,25 @@ function addTarballs(appDir) {
  */
 function pristine(appDir, snippets) {
   const keep = path.join(appDir, '.adoption-pristine');
-  const files = [...new Set(snippets.map(s => s.attrs.file ?? (s.side === 'backend' ? 'packages/backend/src/index.ts' : 'app-config.yaml')))];
+  const files = [
+    ...new Set(
+      snippets.map(
+        s =>
+          s.attrs.file ??
+          (s.side === 'backend'
+            ? 'packages/backend/src/index.ts'
+            : 'app-config.yaml'),
+      ),
+    ),
+  ];
   for (const f of files) {
     const saved = path.join(keep, f);
     const live = path.join(appDir, f);
     if (fs.existsSync(saved)) fs.copyFileSync(saved, live);
-    else if (fs.existsSync(path.join(keep, `${f}.absent`)) || !fs.existsSync(live)) {
+    else if (
+      fs.existsSync(path.join(keep, `${f}.absent`)) ||
+      !fs.existsSync(live)
+    ) {
       fs.rmSync(live, { force: true });
       fs.mkdirSync(path.dirname(path.join(keep, f)), { recursive: true });
       fs.writeFileSync(path.join(keep, `${f}.absent`), '');
@@ -206,8 +277,13 @@ function snippetsFor(kind, all) {
 /** Counts per side: install sides are limited, trial-* and *-optional are reported only. */
 function countLines(kind, snippets) {
   // a side with no snippet adds nothing (the new frontend system discovers the plugin)
-  const per = new Map([[`${kind}-app`, 0], ['backend', 0], ['app-config', 0]]);
-  for (const s of snippets) per.set(s.side, (per.get(s.side) ?? 0) + addedLines(s).length);
+  const per = new Map([
+    [`${kind}-app`, 0],
+    ['backend', 0],
+    ['app-config', 0],
+  ]);
+  for (const s of snippets)
+    per.set(s.side, (per.get(s.side) ?? 0) + addedLines(s).length);
   return per;
 }
 
@@ -216,43 +292,77 @@ async function adopt(kind, snippets) {
   const outDir = path.join(ROOT, 'e2e', 'output', `adoption-${kind}`);
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
-  const reuse = process.env.ADOPTION_REUSE === '1' && fs.existsSync(path.join(appDir, 'node_modules'));
+  const reuse =
+    process.env.ADOPTION_REUSE === '1' &&
+    fs.existsSync(path.join(appDir, 'node_modules'));
   const mine = snippetsFor(kind, snippets);
 
   if (!reuse) {
-    await phase(`${kind}: create-app@${CREATE_APP}${kind === 'legacy' ? ' --legacy' : ''}`, () => {
-      fs.rmSync(appDir, { recursive: true, force: true });
-      const args = ['-y', `@backstage/create-app@${CREATE_APP}`, '--path', appDir, '--skip-install'];
-      if (kind === 'legacy') args.push('--legacy');
-      run('npx', args, { input: `${APP_NAME}\n`, log: path.join(outDir, 'create-app.log') });
-    });
+    await phase(
+      `${kind}: create-app@${CREATE_APP}${
+        kind === 'legacy' ? ' --legacy' : ''
+      }`,
+      () => {
+        fs.rmSync(appDir, { recursive: true, force: true });
+        const args = [
+          '-y',
+          `@backstage/create-app@${CREATE_APP}`,
+          '--path',
+          appDir,
+          '--skip-install',
+        ];
+        if (kind === 'legacy') args.push('--legacy');
+        run('npx', args, {
+          input: `${APP_NAME}\n`,
+          log: path.join(outDir, 'create-app.log'),
+        });
+      },
+    );
     await phase(`${kind}: install (tarballs, one @backstage release)`, () => {
       addTarballs(appDir);
       // Without create-app's yarn.lock seed (not reachable from CI), caret
       // ranges mix two releases and the backend dies at start
       // (httpRouter.addWebSocketHandler is not a function): take every
       // @backstage package from the newest release.
-      run('yarn', ['up', '@backstage/*'], { cwd: appDir, log: path.join(outDir, 'install.log') });
+      run('yarn', ['up', '@backstage/*'], {
+        cwd: appDir,
+        log: path.join(outDir, 'install.log'),
+      });
     });
   }
   await phase(`${kind}: apply the README snippets`, () => {
     pristine(appDir, mine);
     for (const s of mine) {
       const file = applySnippet(appDir, s);
-      console.log(`  ${s.side.padEnd(22)} ${String(addedLines(s).length).padStart(2)} line(s) -> ${file}   (${s.where})`);
+      console.log(
+        `  ${s.side.padEnd(22)} ${String(addedLines(s).length).padStart(
+          2,
+        )} line(s) -> ${file}   (${s.where})`,
+      );
     }
   });
 
-  const release = readJson(path.join(appDir, 'node_modules/@backstage/backend-defaults/package.json')).version;
+  const release = readJson(
+    path.join(appDir, 'node_modules/@backstage/backend-defaults/package.json'),
+  ).version;
   const per = countLines(kind, mine);
-  console.log(`\nLines added per side (${kind} app; limit ${MAX_LINES} for install sides):`);
+  console.log(
+    `\nLines added per side (${kind} app; limit ${MAX_LINES} for install sides):`,
+  );
   const over = [];
   for (const [side, n] of per) {
     const limited = !side.startsWith('trial-') && !side.endsWith('-optional');
-    console.log(`  ${side.padEnd(22)} ${String(n).padStart(2)}${limited ? '' : '   (not limited)'}`);
+    console.log(
+      `  ${side.padEnd(22)} ${String(n).padStart(2)}${
+        limited ? '' : '   (not limited)'
+      }`,
+    );
     if (limited && n > MAX_LINES) over.push(`${side}: ${n}`);
   }
-  if (over.length) throw new Error(`more than ${MAX_LINES} lines on a side: ${over.join(', ')}`);
+  if (over.length)
+    throw new Error(
+      `more than ${MAX_LINES} lines on a side: ${over.join(', ')}`,
+    );
 
   const logDir = outDir;
   await phase(`${kind}: type check the app (yarn tsc)`, () => {
@@ -262,18 +372,46 @@ async function adopt(kind, snippets) {
   let emulator;
   let app;
   try {
-    await phase(`${kind}: start the emulator (its bin) and the app (yarn start)`, async () => {
-      emulator = start('emulator', path.join(appDir, 'node_modules/.bin/identity-center-emulator'), ['--port', '7311'], {
-        cwd: appDir,
-        logDir,
-      });
-      await waitForUrl('http://127.0.0.1:7311/_emulator/health', { child: emulator, timeoutMs: 30_000 });
-      app = start('app', 'yarn', ['start'], { cwd: appDir, logDir, extraEnv: { BROWSER: 'none' } });
-      await waitForUrl('http://localhost:7007/.backstage/health/v1/readiness', { child: app, ok: r => r.ok });
-      await waitForUrl('http://localhost:3000', { child: app, ok: r => r.ok });
-    });
-    await phase(`${kind}: browser flow (alice requests, bob approves on the entity tab)`, () =>
-      runBrowserFlow({ kind, appDir, outDir, switchUser: user => switchGuest(appDir, user) }),
+    await phase(
+      `${kind}: start the emulator (its bin) and the app (yarn start)`,
+      async () => {
+        emulator = start(
+          'emulator',
+          path.join(appDir, 'node_modules/.bin/identity-center-emulator'),
+          ['--port', '7311'],
+          {
+            cwd: appDir,
+            logDir,
+          },
+        );
+        await waitForUrl('http://127.0.0.1:7311/_emulator/health', {
+          child: emulator,
+          timeoutMs: 30_000,
+        });
+        app = start('app', 'yarn', ['start'], {
+          cwd: appDir,
+          logDir,
+          extraEnv: { BROWSER: 'none' },
+        });
+        await waitForUrl(
+          'http://localhost:7007/.backstage/health/v1/readiness',
+          { child: app, ok: r => r.ok },
+        );
+        await waitForUrl('http://localhost:3000', {
+          child: app,
+          ok: r => r.ok,
+        });
+      },
+    );
+    await phase(
+      `${kind}: browser flow (alice requests, bob approves on the entity tab)`,
+      () =>
+        runBrowserFlow({
+          kind,
+          appDir,
+          outDir,
+          switchUser: user => switchGuest(appDir, user),
+        }),
     );
   } finally {
     if (app) await stop(app);
@@ -290,9 +428,14 @@ async function adopt(kind, snippets) {
 function switchGuest(appDir, user) {
   const file = path.join(appDir, 'app-config.local.yaml');
   const text = fs.readFileSync(file, 'utf8');
-  const next = text.replace(/(userEntityRef:\s*)user:default\/\w+/, `$1user:default/${user}`);
+  const next = text.replace(
+    /(userEntityRef:\s*)user:default\/\w+/,
+    `$1user:default/${user}`,
+  );
   if (next === text && !text.includes(`user:default/${user}`)) {
-    throw new Error('app-config.local.yaml has no auth.providers.guest.userEntityRef to switch');
+    throw new Error(
+      'app-config.local.yaml has no auth.providers.guest.userEntityRef to switch',
+    );
   }
   fs.writeFileSync(file, next);
 }
@@ -300,7 +443,8 @@ function switchGuest(appDir, user) {
 async function main() {
   const started = Date.now();
   await phase('pack (scripts/pack.sh)', () => {
-    if (process.env.SKIP_PACK === '1') return console.log('SKIP_PACK=1: using dist-packs/ as it is');
+    if (process.env.SKIP_PACK === '1')
+      return console.log('SKIP_PACK=1: using dist-packs/ as it is');
     run('bash', ['scripts/pack.sh'], { log: path.join(WORK, 'pack.log') });
   });
   const snippets = readSnippets(READMEs());
@@ -309,9 +453,14 @@ async function main() {
 
   console.log('\n=== adoption: summary ===');
   for (const [kind, r] of Object.entries(results)) {
-    console.log(`${kind} app: @backstage/backend-defaults ${r.release}; lines per side: ${[...r.per].map(([s, n]) => `${s} ${n}`).join(', ')}`);
+    console.log(
+      `${kind} app: @backstage/backend-defaults ${
+        r.release
+      }; lines per side: ${[...r.per].map(([s, n]) => `${s} ${n}`).join(', ')}`,
+    );
   }
-  for (const [name, s] of timings) console.log(`  ${fmt(s).padStart(12)}  ${name}`);
+  for (const [name, s] of timings)
+    console.log(`  ${fmt(s).padStart(12)}  ${name}`);
   console.log(`  ${fmt((Date.now() - started) / 1000).padStart(12)}  total`);
 }
 
@@ -322,6 +471,7 @@ function READMEs() {
 fs.mkdirSync(WORK, { recursive: true });
 main().catch(e => {
   console.error(`\nadoption test FAILED: ${e.message}`);
-  for (const [name, s] of timings) console.error(`  ${fmt(s).padStart(12)}  ${name}`);
+  for (const [name, s] of timings)
+    console.error(`  ${fmt(s).padStart(12)}  ${name}`);
   process.exit(1);
 });

@@ -25,13 +25,20 @@ async function waitFor(what, fn, timeoutMs = 90_000) {
     }
     await new Promise(r => setTimeout(r, 1000));
   }
-  throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+  throw new Error(
+    `timed out waiting for ${what}; last: ${
+      last instanceof Error ? last.message : JSON.stringify(last)
+    }`,
+  );
 }
 
 /** Who the guest sign-in makes you now. */
 async function guestIs() {
-  const res = await fetch(`${BACKEND}/api/auth/guest/refresh`, { headers: { 'X-Requested-With': 'XMLHttpRequest' } });
-  if (!res.ok) throw new Error(`guest refresh: ${res.status} ${await res.text()}`);
+  const res = await fetch(`${BACKEND}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  });
+  if (!res.ok)
+    throw new Error(`guest refresh: ${res.status} ${await res.text()}`);
   return (await res.json()).backstageIdentity?.identity?.userEntityRef;
 }
 
@@ -58,15 +65,23 @@ export async function runBrowserFlow({ kind, outDir, switchUser }) {
 
   const signInAs = async user => {
     switchUser(user);
-    await waitFor(`the guest to be ${user}`, async () => (await guestIs()) === `user:default/${user}`);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await waitFor(
+      `the guest to be ${user}`,
+      async () => (await guestIs()) === `user:default/${user}`,
+    );
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+    });
     const page = await context.newPage();
     page.setDefaultTimeout(TIMEOUT);
     await page.goto(FRONTEND);
     // the guest sign-in page's button; the legacy app's page (auto) may sign in by itself
     const enter = page.getByRole('button', { name: 'Enter' });
     const signedIn = page.getByText('JIT Access').first();
-    await Promise.race([enter.waitFor({ timeout: 120_000 }), signedIn.waitFor({ timeout: 120_000 })]);
+    await Promise.race([
+      enter.waitFor({ timeout: 120_000 }),
+      signedIn.waitFor({ timeout: 120_000 }),
+    ]);
     if (await enter.isVisible()) await enter.click();
     await signedIn.waitFor();
     return { context, page };
@@ -84,13 +99,18 @@ export async function runBrowserFlow({ kind, outDir, switchUser }) {
     await p.getByLabel('Permission set').click();
     await p.getByRole('option', { name: /ReadOnlyAccess/ }).click();
     await p.getByLabel('Duration (minutes)').fill('30');
-    await p.getByLabel('Reason').fill(`Adoption test (${kind} app): investigate the nightly job`);
+    await p
+      .getByLabel('Reason')
+      .fill(`Adoption test (${kind} app): investigate the nightly job`);
     await p.getByTestId('effective-duration').waitFor();
     await shot(p, 'alice-request-form');
     await p.getByRole('button', { name: 'Submit request' }).click();
     await p.waitForURL(/\/jit-access\/requests\/JIT-/);
     const id = p.url().match(/(JIT-[0-9A-Z]+)/)[1];
-    await p.getByText(/pending/i).first().waitFor();
+    await p
+      .getByText(/pending/i)
+      .first()
+      .waitFor();
     await shot(p, 'alice-request-pending');
     await alice.context.close();
     console.log(`  alice requested ${id}`);
@@ -100,26 +120,46 @@ export async function runBrowserFlow({ kind, outDir, switchUser }) {
     current = b;
     await b.goto(`${FRONTEND}/catalog/default/resource/sandbox`);
     // the entity page's "JIT Access" tab (a link to its path in both frontend systems)
-    await b.locator('a[href$="/resource/sandbox/jit-access"]', { hasText: 'JIT Access' }).first().click();
+    await b
+      .locator('a[href$="/resource/sandbox/jit-access"]', {
+        hasText: 'JIT Access',
+      })
+      .first()
+      .click();
     await b.getByText(id).first().waitFor();
     await shot(b, 'bob-entity-tab-pending');
-    await b.getByRole('button', { name: /^Approve/ }).first().click();
+    await b
+      .getByRole('button', { name: /^Approve/ })
+      .first()
+      .click();
     const dialog = b.getByRole('dialog');
     await dialog.getByRole('button', { name: /^Approve/ }).click();
     console.log(`  bob approved ${id} on the sandbox entity tab`);
 
-    const assignment = await waitFor("alice's assignment in the emulator", async () => {
-      const state = await (await fetch(`${EMULATOR}/_emulator/state`)).json();
-      const aliceUser = state.users.find(u => u.userName === 'alice@example.com');
-      return state.assignments.find(a => a.accountId === ACCOUNT_ID && a.principalId === aliceUser?.userId);
-    });
+    const assignment = await waitFor(
+      "alice's assignment in the emulator",
+      async () => {
+        const state = await (await fetch(`${EMULATOR}/_emulator/state`)).json();
+        const aliceUser = state.users.find(
+          u => u.userName === 'alice@example.com',
+        );
+        return state.assignments.find(
+          a =>
+            a.accountId === ACCOUNT_ID && a.principalId === aliceUser?.userId,
+        );
+      },
+    );
     console.log(`  emulator: assignment ${JSON.stringify(assignment)}`);
     await b.goto(`${FRONTEND}/jit-access/requests/${id}`);
-    await b.getByText(/active/i).first().waitFor();
+    await b
+      .getByText(/active/i)
+      .first()
+      .waitFor();
     await shot(b, 'request-active');
     await bob.context.close();
   } catch (e) {
-    if (current && !current.isClosed()) await shot(current, 'failure').catch(() => {});
+    if (current && !current.isClosed())
+      await shot(current, 'failure').catch(() => {});
     throw e;
   } finally {
     await browser.close();
