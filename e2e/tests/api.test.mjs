@@ -67,7 +67,7 @@ test('request → owner approval → verified grant in Identity Center → activ
     30 * 60_000,
   );
   const types = active.events.map(e => e.type);
-  assert.deepEqual(types, ['created', 'approved-step-1', 'provisioning', 'activated']);
+  assert.deepEqual(types, ['created', 'approve-final', 'start-provisioning', 'provisioned']);
 
   // the emulator holds the assignment for alice's Identity Store user
   const state = await emulatorState();

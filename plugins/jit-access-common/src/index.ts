@@ -79,7 +79,7 @@ export {
   isTerminal,
   nextStatus,
 } from './lifecycle';
-export type { RequestEventName, RequestTransition } from './lifecycle';
+export type { RequestEventName, RequestEventType, RequestNoteName, RequestTransition } from './lifecycle';
 export { approverKindLabel, decideApproval, describeStep, stepsFor } from './approval';
 export { RECHECKED_STATUSES, recheckConfig } from './configRecheck';
 export { decideCancel, decideEnd, decideExtend, decideRevoke } from './requestActions';

@@ -12,6 +12,12 @@ describe('request lifecycle', () => {
     expect(nextStatus(s, 'ended-expired')).toBe('expired');
   });
 
+  it('an extension taking over a session ends it like an early end', () => {
+    expect(nextStatus('active', 'supersede')).toBe('ending');
+    expect(nextStatus('ending', 'ended-early')).toBe('ended');
+    expect(() => nextStatus('pending', 'supersede')).toThrow(IllegalTransitionError);
+  });
+
   it('refuses illegal transitions by construction', () => {
     expect(() => nextStatus('active', 'approve-final')).toThrow(IllegalTransitionError);
     expect(() => nextStatus('rejected', 'cancel')).toThrow('A rejected request cannot cancel');

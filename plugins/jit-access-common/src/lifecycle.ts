@@ -1,6 +1,10 @@
 import type { RequestStatus } from './types';
 
-/** What happens to a request. @public */
+/**
+ * What happens to a request: each name moves it along one row of
+ * {@link REQUEST_TRANSITIONS}, and its event is stored under that name.
+ * @public
+ */
 export type RequestEventName =
   | 'approve-step'
   | 'approve-final'
@@ -17,9 +21,20 @@ export type RequestEventName =
   | 'expire'
   | 'revoke'
   | 'end-early'
+  | 'supersede'
   | 'ended-expired'
   | 'ended-revoked'
   | 'ended-early';
+
+/**
+ * What is recorded of a request without moving it: its creation, a closed
+ * break-glass review, a repair by the reconciler, live sessions denied.
+ * @public
+ */
+export type RequestNoteName = 'created' | 'review-closed' | 'reconciled' | 'live-sessions-ended';
+
+/** Every event type of a request's timeline. @public */
+export type RequestEventType = RequestEventName | RequestNoteName;
 
 /** @public */
 export interface RequestTransition {
@@ -58,6 +73,8 @@ export const REQUEST_TRANSITIONS: readonly RequestTransition[] = [
   { from: 'active', event: 'expire', to: 'ending' },
   { from: 'active', event: 'revoke', to: 'ending' },
   { from: 'active', event: 'end-early', to: 'ending' },
+  // An extension became active and took the session over.
+  { from: 'active', event: 'supersede', to: 'ending' },
   { from: 'ending', event: 'ended-expired', to: 'expired' },
   { from: 'ending', event: 'ended-revoked', to: 'revoked' },
   { from: 'ending', event: 'ended-early', to: 'ended' },

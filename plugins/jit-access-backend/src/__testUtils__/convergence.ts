@@ -72,7 +72,7 @@ export async function compareWithIdentityCenter(
   const duplicateTransitions: string[] = [];
   for (const r of atRest) {
     const types = (await store.getEvents(r.id)).map(e => e.type);
-    for (const t of ['activated', 'ended']) {
+    for (const t of ['provisioned', 'ended-expired', 'ended-revoked', 'ended-early']) {
       const count = types.filter(x => x === t).length;
       if (count > 1) duplicateTransitions.push(`${r.id}: ${count} × ${t}`);
     }

@@ -187,9 +187,8 @@ async function crashCycles(ctx: {
         await store.transition({
           requestId: r.id,
           from: 'active',
-          to: 'ending',
           patch: { endReason: 'revoke', nextAttemptAt: Date.now() },
-          event: { actor: 'user:default/carol', type: 'revoke' },
+          event: { actor: 'user:default/carol', name: 'revoke' },
           now: Date.now(),
         });
       } else {

@@ -100,21 +100,19 @@ export async function createSessions(
     await store.transition({
       requestId: request.id,
       from: 'approved',
-      to: 'provisioning',
-      event: { actor: SYSTEM_ACTOR, type: 'provisioning' },
+      event: { name: 'start-provisioning', actor: SYSTEM_ACTOR },
       now,
     });
     await store.transition({
       requestId: request.id,
       from: 'provisioning',
-      to: 'active',
       patch: {
         principalId: a.principalId,
         assignmentPreexisting: false,
         activatedAt: now,
         expiresAt: endsAt,
       },
-      event: { actor: SYSTEM_ACTOR, type: 'activated' },
+      event: { name: 'provisioned', actor: SYSTEM_ACTOR },
       now,
     });
   }

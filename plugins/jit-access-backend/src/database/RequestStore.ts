@@ -2,6 +2,8 @@ import type {
   AccessRequest,
   ApprovalStep,
   RequestEvent,
+  RequestEventName,
+  RequestNoteName,
   RequestStatus,
 } from '@jit-access/plugin-jit-access-common';
 
@@ -81,7 +83,6 @@ export interface Transition {
   from: RequestStatus;
   /** ... and, when set, the current step is this one. */
   fromStep?: number;
-  to: RequestStatus;
   patch?: RequestPatch;
   /** Step to mark decided in the same transaction. */
   decideStep?: {
@@ -98,7 +99,12 @@ export interface Transition {
    * added; decided steps are left as they are.
    */
   setSteps?: ApprovalStep[];
-  event: { actor: string; type: string; comment?: string };
+  /**
+   * What happens: the lifecycle table of -common gives the status it leads
+   * to from `from` (a move it does not have is refused), and the event is
+   * stored under this name.
+   */
+  event: { name: RequestEventName; actor: string; comment?: string };
   now: number;
 }
 
@@ -174,7 +180,7 @@ export interface RequestStore {
   closeReview(args: { requestId: string; closedBy: string; comment: string; now: number }): Promise<boolean>;
 
   /** Appends an event without a status change (e.g. a reconciler repair). */
-  appendEvent(requestId: string, event: { actor: string; type: string; comment?: string }, now: number): Promise<void>;
+  appendEvent(requestId: string, event: { actor: string; type: RequestNoteName; comment?: string }, now: number): Promise<void>;
   /** Requests extending `sessionId` that are in one of these statuses. */
   listExtensionsOf(sessionId: string, statuses: RequestStatus[]): Promise<StoredRequest[]>;
   /** Activity of one account since `from` (epoch ms), computed in SQL. */

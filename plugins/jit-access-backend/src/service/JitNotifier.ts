@@ -1,8 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import { formatMinutes } from '@jit-access/plugin-jit-access-common';
+import { formatMinutes, type RequestEventType } from '@jit-access/plugin-jit-access-common';
 import type { ConfigStore, LoadedRequest, RequestStore, StoredAccount, StoredRequest } from '../database';
 import { AccountDirectory } from './AccountDirectory';
+
+/** What people are told of: a request's events, and a session ending soon. */
+export type NotifiedEvent = RequestEventType | 'ending-soon';
 
 /** Where the frontend shows a request (the page's default mount point). */
 const link = (id: string) => `/jit-access/requests/${encodeURIComponent(id)}`;
@@ -39,14 +42,14 @@ export class JitNotifier {
    * that write left it, when the caller has it (a creation): then it is not
    * read again.
    */
-  notify(requestId: string, event: string, as?: Pick<LoadedRequest, 'request' | 'steps'>): void {
+  notify(requestId: string, event: NotifiedEvent, as?: Pick<LoadedRequest, 'request' | 'steps'>): void {
     if (!this.deps.notifications) return;
     this.send(requestId, event, as).catch(e =>
       this.deps.logger.warn(`Notification for ${requestId} (${event}) failed: ${e}`),
     );
   }
 
-  private async send(requestId: string, event: string, as?: Pick<LoadedRequest, 'request' | 'steps'>) {
+  private async send(requestId: string, event: NotifiedEvent, as?: Pick<LoadedRequest, 'request' | 'steps'>) {
     const { store } = this.deps;
     const r = as?.request ?? (await store.getRequest(requestId));
     if (!r) return;
@@ -54,8 +57,8 @@ export class JitNotifier {
     const requester = (await this.deps.directory.user(r.requester))?.name ?? r.requester;
     switch (event) {
       case 'created':
-      case 'step-added':
-      case 'approved-step-1': {
+      case 'add-step':
+      case 'approve-step': {
         if (r.status !== 'pending') return;
         const steps = as?.steps ?? (await store.getSteps(r.id));
         const step = steps.find(s => s.step === r.currentStep);
@@ -93,7 +96,7 @@ export class JitNotifier {
         });
         return;
       }
-      case 'rejected': {
+      case 'reject': {
         const step = (await store.getSteps(r.id)).find(s => s.status === 'rejected');
         const by = step?.decidedBy ? (await this.deps.directory.user(step.decidedBy))?.name ?? step.decidedBy : 'an approver';
         await this.post([r.requester], [], r, {
@@ -103,14 +106,14 @@ export class JitNotifier {
         });
         return;
       }
-      case 'withdrawn':
+      case 'withdraw':
         await this.post([r.requester], [], r, {
           title: `${r.id} has ended before any access was granted`,
           description: r.statusReason ?? 'The JIT Access config no longer allows it.',
           severity: 'normal',
         });
         return;
-      case 'activated':
+      case 'provisioned':
         await this.post([r.requester], [], r, {
           title: `${r.id}: your access to ${what} is active`,
           description: `Until ${r.expiresAt ? new Date(r.expiresAt).toUTCString() : 'the end of the session'}.`,
@@ -126,14 +129,16 @@ export class JitNotifier {
         });
         return;
       }
-      case 'failed':
+      case 'provisioning-failed':
         await this.post([r.requester, ...this.deps.adminGroupRefs], [], r, {
           title: `${r.id}: Identity Center could not grant ${what}`,
           description: r.statusReason ?? 'Unknown error',
           severity: 'critical',
         });
         return;
-      case 'ended':
+      case 'ended-expired':
+      case 'ended-revoked':
+      case 'ended-early':
         await this.post([r.requester], [], r, {
           title: `${r.id}: your access to ${what} has ${endedWord(r)}`,
           description: 'The assignment was removed from Identity Center.',

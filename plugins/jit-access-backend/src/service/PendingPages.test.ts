@@ -92,10 +92,9 @@ const decision = (requestId: string, over: Partial<Transition> = {}): Transition
   requestId,
   from: 'pending',
   fromStep: 1,
-  to: 'approved',
   patch: { currentStep: undefined, decidedAt: T0 + 1000 },
   decideStep: { step: 1, status: 'approved', decidedBy: BOB },
-  event: { actor: BOB, type: 'approved-step-1' },
+  event: { name: 'approve-final', actor: BOB },
   now: T0 + 1000,
   ...over,
 });
@@ -126,7 +125,7 @@ describe.each(databases.eachSupportedId())('PendingPages and the pending version
     await store.createRequest(twoSteps);
     expect(await changed()).toBe(true);
     await store.transition(
-      decision('JIT-PV0003', { to: 'pending', patch: { currentStep: 2 }, openStep: 2 }),
+      decision('JIT-PV0003', { patch: { currentStep: 2 }, openStep: 2, event: { name: 'approve-step', actor: BOB } }),
     );
     expect(await changed()).toBe(true); // step 1 decided, still pending
     expect(await store.transition(decision('JIT-PV0003'))).toBeUndefined(); // step 1 again: the guard refuses
@@ -134,12 +133,12 @@ describe.each(databases.eachSupportedId())('PendingPages and the pending version
     await store.transition(decision('JIT-PV0003', { fromStep: 2, decideStep: { step: 2, status: 'approved', decidedBy: BOB } }));
     expect(await changed()).toBe(true); // out of pending
 
-    await store.transition(decision('JIT-PV0001', { to: 'rejected', decideStep: { step: 1, status: 'rejected', decidedBy: BOB }, event: { actor: BOB, type: 'rejected' } }));
+    await store.transition(decision('JIT-PV0001', { decideStep: { step: 1, status: 'rejected', decidedBy: BOB }, event: { name: 'reject', actor: BOB } }));
     expect(await changed()).toBe(true);
 
     // The engine's work on approved requests leaves the pending version alone.
     expect(await store.acquireLease('JIT-PV0003', 'worker-1', T0, 30_000)).toBeDefined();
-    await store.transition({ requestId: 'JIT-PV0003', from: 'approved', to: 'provisioning', event: { actor: 'system', type: 'provisioning' }, now: T0 + 2000 });
+    await store.transition({ requestId: 'JIT-PV0003', from: 'approved', event: { name: 'start-provisioning', actor: 'system' }, now: T0 + 2000 });
     await store.patchRequest('JIT-PV0003', 'provisioning', { principalId: 'p-1' });
     await store.releaseLease('JIT-PV0003', 'worker-1');
     expect(await changed()).toBe(false);
@@ -150,7 +149,7 @@ describe.each(databases.eachSupportedId())('PendingPages and the pending version
     expect(await changed()).toBe(true); // a pending request's fields
     await store.createRequest({
       ...newRequest('JIT-PV0005', T0),
-      then: { from: 'pending', fromStep: 1, to: 'approved', decideStep: { step: 1, status: 'approved', decidedBy: 'user:default/alice' }, event: { actor: 'user:default/alice', type: 'break-glass' } },
+      then: { from: 'pending', fromStep: 1, decideStep: { step: 1, status: 'approved', decidedBy: 'user:default/alice' }, event: { name: 'break-glass', actor: 'user:default/alice' } },
     });
     expect(await changed()).toBe(true); // break-glass: pending for an instant, inside the creation (counted, to be safe)
   });

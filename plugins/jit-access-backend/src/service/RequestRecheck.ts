@@ -144,15 +144,14 @@ export class RequestRecheck {
         requestId: r.id,
         from: r.status,
         ...(r.status === 'pending' ? { fromStep: r.currentStep } : {}),
-        to: 'pending',
         patch: { requiredSteps: verdict.steps.length, currentStep: next.step },
         setSteps: undecided,
         openStep: r.status === 'pending' ? undefined : next.step,
-        event: { actor: SYSTEM_ACTOR, type: 'step-added', comment: verdict.reason },
+        event: { name: 'add-step', actor: SYSTEM_ACTOR, comment: verdict.reason },
         now,
       };
       const result = await this.deps.store.transition(transition);
-      if (result) this.deps.notifier?.notify(r.id, 'step-added');
+      if (result) this.deps.notifier?.notify(r.id, 'add-step');
       return result && { result, transition };
     }
     const reason = verdict.outcome === 'withdraw' ? verdict.reason : `${verdict.reason} Its grant had started; it ends instead.`;
@@ -163,13 +162,12 @@ export class RequestRecheck {
     const transition: Transition = {
       requestId: r.id,
       from: r.status,
-      to: 'cancelled',
       patch: { currentStep: undefined, endedAt: now, statusReason: reason, nextAttemptAt: undefined },
-      event: { actor: SYSTEM_ACTOR, type: 'withdrawn', comment: reason },
+      event: { name: 'withdraw', actor: SYSTEM_ACTOR, comment: reason },
       now,
     };
     const result = await this.deps.store.transition(transition);
-    if (result) this.deps.notifier?.notify(r.id, 'withdrawn');
+    if (result) this.deps.notifier?.notify(r.id, 'withdraw');
     return result && { result, transition };
   }
 

@@ -38,7 +38,7 @@ describe.each(databases.eachSupportedId())('approval rules (%s)', id => {
       h.as('carol').post(`/requests/${reqId}/approve`, {}),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
-    const events = (await h.store.getEvents(reqId)).filter(e => e.type.startsWith('approved'));
+    const events = (await h.store.getEvents(reqId)).filter(e => e.type.startsWith('approve-'));
     expect(events).toHaveLength(1);
     const [step] = await h.store.getSteps(reqId);
     expect(step.decidedBy).toBe(events[0].actor);
@@ -144,7 +144,7 @@ describe.each(databases.eachSupportedId())('approval rules (%s)', id => {
     const res = await h.as('alice').post(`/requests/${reqId}/cancel`, {});
     expect(res.status).toBe(200);
     expect(res.body.status).toBe('cancelled');
-    expect(res.body.events.map((e: { type: string }) => e.type)).toEqual(['created', 'cancelled']);
+    expect(res.body.events.map((e: { type: string }) => e.type)).toEqual(['created', 'cancel']);
   });
 
   it('pending requests time out after the configured period', async () => {
@@ -231,7 +231,7 @@ describe.each(databases.eachSupportedId())('extensions and expiry warnings (%s)'
     await waitFor(original.id, 'ended');
     const extended = (await h.store.getRequest(ext.body.id))!;
     expect(Date.parse(extended.expiresAt!)).toBe(Date.parse(original.expiresAt!) + 60 * 60_000);
-    expect((await h.store.getEvents(original.id)).map(e => e.type)).toContain('superseded');
+    expect((await h.store.getEvents(original.id)).map(e => e.type)).toContain('supersede');
     // the assignment stayed: the extension holds it now
     expect(h.emulator.getState().assignments).toContainEqual({
       accountId: '111111111111',

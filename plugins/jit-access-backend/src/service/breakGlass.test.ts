@@ -74,8 +74,8 @@ describe.each(databases.eachSupportedId())('break-glass (%s)', id => {
     expect((await h.store.getEvents(reqId)).map(e => [e.type, e.actor, e.toStatus ?? null])).toEqual([
       ['created', 'user:default/alice', 'pending'],
       ['break-glass', 'user:default/alice', 'approved'],
-      ['provisioning', 'system:jit-access', 'provisioning'],
-      ['activated', 'system:jit-access', 'active'],
+      ['start-provisioning', 'system:jit-access', 'provisioning'],
+      ['provisioned', 'system:jit-access', 'active'],
     ]);
     expect((await h.store.getEvents(reqId))[1].comment).toBe(REASON);
 

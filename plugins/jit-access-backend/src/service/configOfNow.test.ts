@@ -106,8 +106,7 @@ describe.each(databases.eachSupportedId())('decisions and grants follow the conf
       const moved = await h.store.transition({
         requestId: reqId,
         from: 'approved',
-        to: 'provisioning',
-        event: { actor: 'system:jit-access', type: 'provisioning' },
+        event: { name: 'start-provisioning', actor: 'system:jit-access' },
         now: Date.now(),
       });
       expect(moved).toBeDefined();
@@ -160,7 +159,7 @@ describe.each(databases.eachSupportedId())('decisions and grants follow the conf
       'one → two levels': /^$/,
     };
     expect(r.statusReason).toMatch(named[c]);
-    expect(r.events.at(-1)).toMatchObject({ type: 'withdrawn', actor: 'system:jit-access', comment: r.statusReason });
+    expect(r.events.at(-1)).toMatchObject({ type: 'withdraw', actor: 'system:jit-access', comment: r.statusReason });
     // The requester hears of it.
     await new Promise(res => setTimeout(res, 30));
     expect(h.sent.some(n => n.payload.title === `${reqId} has ended before any access was granted` && n.payload.description === r.statusReason)).toBe(true);

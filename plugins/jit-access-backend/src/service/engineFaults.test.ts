@@ -116,7 +116,7 @@ describe.each(databases.eachSupportedId())(
       expect(body.status).toBe('failed');
       expect(body.statusReason).toMatch(/AccessDenied|not authorized/i);
       expect(body.events.map((e: { type: string }) => e.type)).toContain(
-        'failed',
+        'provisioning-failed',
       );
       expect(
         h.sent.some(

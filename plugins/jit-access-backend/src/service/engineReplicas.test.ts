@@ -96,7 +96,7 @@ jest.setTimeout(10 * 60_000);
       const expired = await store.listByStatus(['expired']);
       const endedEvents = await db
         .knex('jit_request_events')
-        .where({ type: 'ended' })
+        .where({ type: 'ended-expired' })
         .count<{ count: string }[]>({ count: '*' });
       // eslint-disable-next-line no-console
       console.log(

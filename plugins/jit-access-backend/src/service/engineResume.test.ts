@@ -78,9 +78,8 @@ describe.each(databases.eachSupportedId())(
             await h.store.transition({
               requestId: r.id,
               from: 'active',
-              to: 'ending',
               patch: { endReason: 'revoke' },
-              event: { actor: 'user:default/carol', type: 'revoke', comment: 'incident' },
+              event: { name: 'revoke', actor: 'user:default/carol', comment: 'incident' },
               now: Date.now(),
             }),
           ).toMatchObject({ request: { id: r.id, status: 'ending' } });
@@ -94,7 +93,7 @@ describe.each(databases.eachSupportedId())(
           ).toEqual([]);
           const { body } = await h.as('alice').get(`/requests/${r.id}`);
           const types = body.events.map((e: { type: string }) => e.type);
-          expect(types.filter((t: string) => t === 'ended')).toHaveLength(1);
+          expect(types.filter((t: string) => t === 'ended-revoked')).toHaveLength(1);
           // Nothing was left to deny: no claim that sessions were ended.
           expect(types).not.toContain('live-sessions-ended');
         } finally {

@@ -36,7 +36,7 @@ describe.each(databases.eachSupportedId())('an extension dies with its session (
   async function expectEnded(extension: string, reason: string) {
     const r = (await h.as('alice').get(`/requests/${extension}`)).body;
     expect(r).toMatchObject({ status: 'cancelled', statusReason: reason });
-    expect(r.events.at(-1)).toMatchObject({ type: 'withdrawn', actor: 'system:jit-access', comment: reason });
+    expect(r.events.at(-1)).toMatchObject({ type: 'withdraw', actor: 'system:jit-access', comment: reason });
     await new Promise(res => setTimeout(res, 30));
     expect(h.sent.some(n => n.payload.title === `${extension} has ended before any access was granted` && n.payload.description === reason)).toBe(true);
   }
@@ -64,7 +64,7 @@ describe.each(databases.eachSupportedId())('an extension dies with its session (
     const { session, extension } = await sessionWithExtension();
     await h.knex('jit_requests').where({ id: session }).update({ expires_at: Date.now() - 1000 });
     await waitFor(session, 'expired');
-    expect((await h.store.getEvents(session)).map(e => e.type)).toContain('expiring');
+    expect((await h.store.getEvents(session)).map(e => e.type)).toContain('expire');
     await expectEnded(extension, `The session it extends, ${session}, expired: an extension needs an active session; nothing was granted.`);
   });
 

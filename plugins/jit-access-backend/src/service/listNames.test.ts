@@ -157,14 +157,14 @@ describe.each(databases.eachSupportedId())('names on list pages and in the timel
     type Event = { type: string; actor: string; actorName?: string };
     let events: Event[] = [];
     // The approval starts the grant at once; wait for the engine's first event.
-    for (let i = 0; i < 200 && !events.some(e => e.type === 'provisioning'); i++) {
+    for (let i = 0; i < 200 && !events.some(e => e.type === 'start-provisioning'); i++) {
       await h.jit.engine.process(reqId);
       events = (await h.as('alice').get(`/requests/${reqId}`)).body.events;
       await new Promise(r => setTimeout(r, 20));
     }
     expect(events.find(e => e.type === 'created')).toMatchObject({ actor: 'user:default/alice', actorName: NAMES.alice });
-    expect(events.find(e => e.type === 'approved-step-1')).toMatchObject({ actor: 'user:default/bob', actorName: NAMES.bob });
-    expect(events.find(e => e.type === 'provisioning')).toMatchObject({ actor: 'system:jit-access', actorName: 'JIT Access' });
+    expect(events.find(e => e.type === 'approve-final')).toMatchObject({ actor: 'user:default/bob', actorName: NAMES.bob });
+    expect(events.find(e => e.type === 'start-provisioning')).toMatchObject({ actor: 'system:jit-access', actorName: 'JIT Access' });
   });
 
   it("the approvals page's shared response holds the names: a name changed in the catalog shows", async () => {

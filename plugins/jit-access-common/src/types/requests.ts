@@ -3,6 +3,8 @@
  * returns exactly these shapes.
  */
 
+import type { RequestEventType } from '../lifecycle';
+
 /**
  * Where a request is in its lifecycle.
  *
@@ -160,7 +162,7 @@ export interface RequestEvent {
   at: string;
   fromStatus?: RequestStatus;
   toStatus?: RequestStatus;
-  type: string;
+  type: RequestEventType;
   comment?: string;
 }
 

@@ -6,6 +6,7 @@ import type {
   BreakGlassReview,
   DurationCause,
   RequestEvent,
+  RequestEventType,
   RequestKind,
   RequestStatus,
 } from '@jit-access/plugin-jit-access-common';
@@ -22,13 +23,46 @@ import {
 import type { StoredAccount, StoredPermissionSet } from '../ConfigStore';
 import type { EndReason, RequestPatch, StoredRequest } from '../RequestStore';
 
+/**
+ * Event types written before every transition was named by its lifecycle
+ * event, as those names. The event table is append-only (its triggers
+ * refuse UPDATE, and auditors rely on rows never changing), so old rows keep
+ * what they were written with and are read in today's vocabulary here.
+ */
+const EARLIER_NAMES: Record<string, RequestEventType> = {
+  'timed-out': 'time-out',
+  provisioning: 'start-provisioning',
+  activated: 'provisioned',
+  expiring: 'expire',
+  superseded: 'supersede',
+  failed: 'provisioning-failed',
+  rejected: 'reject',
+  cancelled: 'cancel',
+  revoked: 'revoke',
+  withdrawn: 'withdraw',
+  'step-added': 'add-step',
+};
+const EARLIER_ENDS: Record<string, RequestEventType> = {
+  expired: 'ended-expired',
+  revoked: 'ended-revoked',
+  ended: 'ended-early',
+};
+
+function eventType(e: DbEventRow): RequestEventType {
+  const earlier = EARLIER_NAMES[e.type];
+  if (earlier) return earlier;
+  if (e.type === 'ended' && e.to_status) return EARLIER_ENDS[e.to_status] ?? 'ended-expired';
+  if (e.type.startsWith('approved-step-')) return e.to_status === 'approved' ? 'approve-final' : 'approve-step';
+  return e.type as RequestEventType;
+}
+
 export function mapEvent(e: DbEventRow): RequestEvent {
   return {
     id: Number(e.id),
     requestId: e.request_id,
     actor: e.actor,
     at: toIso(e.at)!,
-    type: e.type,
+    type: eventType(e),
     fromStatus: (e.from_status as RequestStatus) ?? undefined,
     toStatus: (e.to_status as RequestStatus) ?? undefined,
     comment: e.comment ?? undefined,

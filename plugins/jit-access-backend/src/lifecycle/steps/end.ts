@@ -5,10 +5,11 @@ import { SYSTEM_ACTOR } from '../../service/types';
 import type { StepContext } from '../context';
 import { recordFailure, retryWhenUnlocked } from './failures';
 
-const END_STATUS: Record<EndReason, 'expired' | 'revoked' | 'ended'> = {
-  expire: 'expired',
-  revoke: 'revoked',
-  'end-early': 'ended',
+/** How a session that is ending ends, by why it ends. */
+const END_EVENT: Record<EndReason, 'ended-expired' | 'ended-revoked' | 'ended-early'> = {
+  expire: 'ended-expired',
+  revoke: 'ended-revoked',
+  'end-early': 'ended-early',
 };
 
 /**
@@ -25,9 +26,8 @@ export async function end(ctx: StepContext, initial: StoredRequest, reason: EndR
     const ok = await store.transition({
       requestId: r.id,
       from: 'active',
-      to: 'ending',
       patch: { endReason: reason },
-      event: { actor: SYSTEM_ACTOR, type: reason === 'expire' ? 'expiring' : reason },
+      event: { name: reason, actor: SYSTEM_ACTOR },
       now: ctx.now(),
     });
     if (!ok) return;
@@ -37,18 +37,18 @@ export async function end(ctx: StepContext, initial: StoredRequest, reason: EndR
   try {
     const permissionSetArn = r.kind === 'custom' ? r.tempPermissionSetArn : r.permissionSetArn;
     const principalId = r.principalId;
+    const ended = END_EVENT[r.endReason ?? reason];
     const finish = async () => {
       const now = ctx.now();
       return store.transition({
         requestId: r.id,
         from: 'ending',
-        to: END_STATUS[r.endReason ?? reason],
         patch: { endedAt: now, attempts: 0, nextAttemptAt: undefined },
-        event: { actor: SYSTEM_ACTOR, type: 'ended' },
+        event: { name: ended, actor: SYSTEM_ACTOR },
         now,
       });
     };
-    let ended: boolean;
+    let done: boolean;
     if (permissionSetArn && principalId) {
       const target = { accountId: r.accountId, permissionSetArn, principalId };
       const outcome = await withAssignmentLock(
@@ -64,12 +64,12 @@ export async function end(ctx: StepContext, initial: StoredRequest, reason: EndR
         await retryWhenUnlocked(ctx, r, 'ending');
         return;
       }
-      ended = !!outcome.value;
+      done = !!outcome.value;
     } else {
       // Never provisioned as far as Identity Center goes: nothing to remove.
-      ended = !!(await finish());
+      done = !!(await finish());
     }
-    if (ended) notifier?.notify(r.id, 'ended');
+    if (done) notifier?.notify(r.id, ended);
   } catch (e) {
     await recordFailure(ctx, r, 'ending', e);
   }

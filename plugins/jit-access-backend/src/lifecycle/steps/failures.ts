@@ -28,12 +28,11 @@ export async function recordFailure(ctx: StepContext, r: StoredRequest, status: 
     await store.transition({
       requestId: r.id,
       from: 'provisioning',
-      to: 'failed',
       patch: { statusReason: message, attempts, nextAttemptAt: undefined },
-      event: { actor: SYSTEM_ACTOR, type: 'failed', comment: message },
+      event: { name: 'provisioning-failed', actor: SYSTEM_ACTOR, comment: message },
       now: ctx.now(),
     });
-    notifier?.notify(r.id, 'failed');
+    notifier?.notify(r.id, 'provisioning-failed');
     return;
   }
   const delay = Math.min(5 * 60_000, 2_000 * 2 ** Math.min(attempts, 8));

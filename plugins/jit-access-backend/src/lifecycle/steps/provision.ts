@@ -24,8 +24,7 @@ export async function provision(ctx: StepContext, initial: StoredRequest) {
     const ok = await store.transition({
       requestId: r.id,
       from: 'approved',
-      to: 'provisioning',
-      event: { actor: SYSTEM_ACTOR, type: 'provisioning' },
+      event: { name: 'start-provisioning', actor: SYSTEM_ACTOR },
       now: ctx.now(),
     });
     if (!ok) return;
@@ -67,7 +66,6 @@ export async function provision(ctx: StepContext, initial: StoredRequest) {
         return store.transition({
           requestId: r.id,
           from: 'provisioning',
-          to: 'active',
           patch: {
             activatedAt: now,
             expiresAt: base + r.effectiveDurationMinutes * 60_000,
@@ -75,7 +73,7 @@ export async function provision(ctx: StepContext, initial: StoredRequest) {
             nextAttemptAt: undefined,
             statusReason: undefined,
           },
-          event: { actor: SYSTEM_ACTOR, type: 'activated' },
+          event: { name: 'provisioned', actor: SYSTEM_ACTOR },
           now,
         });
       },
@@ -86,7 +84,7 @@ export async function provision(ctx: StepContext, initial: StoredRequest) {
       return;
     }
     if (!outcome.value) return;
-    notifier?.notify(r.id, 'activated');
+    notifier?.notify(r.id, 'provisioned');
     if (extended?.status === 'active') await supersede(ctx, extended, r.id);
   } catch (e) {
     await recordFailure(ctx, r, 'provisioning', e);
@@ -99,9 +97,8 @@ async function supersede(ctx: StepContext, extended: StoredRequest, byId: string
   const superseded = await ctx.deps.store.transition({
     requestId: extended.id,
     from: 'active',
-    to: 'ending',
     patch: { endReason: 'end-early', nextAttemptAt: now },
-    event: { actor: SYSTEM_ACTOR, type: 'superseded', comment: `Extended by ${byId}` },
+    event: { name: 'supersede', actor: SYSTEM_ACTOR, comment: `Extended by ${byId}` },
     now,
   });
   if (superseded) {

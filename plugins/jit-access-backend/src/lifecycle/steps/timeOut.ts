@@ -9,9 +9,8 @@ export async function timeOut(ctx: StepContext, r: StoredRequest) {
   await ctx.deps.store.transition({
     requestId: r.id,
     from: 'pending',
-    to: 'timed_out',
     patch: { currentStep: undefined, endedAt: ctx.now(), statusReason: `No decision within ${timeout} minutes` },
-    event: { actor: SYSTEM_ACTOR, type: 'timed-out' },
+    event: { name: 'time-out', actor: SYSTEM_ACTOR },
     now: ctx.now(),
   });
 }

@@ -6,7 +6,6 @@ import {
   effectiveDuration,
   formatRequestId,
   jitAccessRequestCreatePermission,
-  nextStatus,
   parseIsoDuration,
   stepsFor,
 } from '@jit-access/plugin-jit-access-common';
@@ -109,10 +108,9 @@ async function createBreakGlass(
     then: {
       from: 'pending',
       fromStep: 1,
-      to: nextStatus('pending', 'break-glass'),
       patch: { decidedAt: now, currentStep: undefined },
       decideStep: { step: 1, status: 'approved', decidedBy: caller.userEntityRef },
-      event: { actor: caller.userEntityRef, type: 'break-glass', comment: request.reason },
+      event: { name: 'break-glass', actor: caller.userEntityRef, comment: request.reason },
     },
   });
   const { id } = created.request;

@@ -1,5 +1,5 @@
 import { ConflictError, InputError, NotAllowedError } from '@backstage/errors';
-import { type RequestDetail, nextStatus } from '@jit-access/plugin-jit-access-common';
+import type { RequestDetail } from '@jit-access/plugin-jit-access-common';
 import type { LoadedRequest, Transition } from '../../database';
 import type { Caller } from '../../service/types';
 import type { ActorContext } from '../access';
@@ -53,7 +53,6 @@ export async function decideRequest(
     requestId: id,
     from: 'pending',
     fromStep: step,
-    to: nextStatus('pending', event),
     patch: finished
       ? { decidedAt: now, currentStep: undefined, statusReason: action === 'reject' ? trimmed : undefined }
       : { currentStep: step + 1 },
@@ -64,20 +63,14 @@ export async function decideRequest(
       comment: trimmed,
     },
     openStep: finished ? undefined : step + 1,
-    event: {
-      actor: caller.userEntityRef,
-      type: action === 'reject' ? 'rejected' : `approved-step-${step}`,
-      comment: trimmed,
-    },
+    event: { name: event, actor: caller.userEntityRef, comment: trimmed },
     now,
   };
   const result = await deps.store.transition(transition);
   if (!result) throw changedWhileDeciding(id);
   // A final approval tells nobody yet: the requester hears when access is active.
-  if (!(action === 'approve' && last)) {
-    deps.notifier?.notify(id, action === 'reject' ? 'rejected' : `approved-step-${step}`);
-  }
-  if (action === 'approve' && last) deps.triggerWork(id);
+  if (event === 'approve-final') deps.triggerWork(id);
+  else deps.notifier?.notify(id, event);
   return requestDetail(ctx, caller, afterTransition(loaded, transition, result), actor);
 }
 

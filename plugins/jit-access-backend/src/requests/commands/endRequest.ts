@@ -14,9 +14,8 @@ export async function cancelRequest(ctx: RequestsContext, caller: Caller, id: st
   const transition: Transition = {
     requestId: id,
     from: request.status,
-    to: 'cancelled',
     patch: { currentStep: undefined, endedAt: ctx.now() },
-    event: { actor: caller.userEntityRef, type: 'cancelled', comment },
+    event: { name: 'cancel', actor: caller.userEntityRef, comment },
     now: ctx.now(),
   };
   const result = await ctx.deps.store.transition(transition);
@@ -40,9 +39,8 @@ export async function endSession(ctx: RequestsContext, caller: Caller, id: strin
   const transition: Transition = {
     requestId: id,
     from: 'active',
-    to: 'ending',
     patch: { endReason: mine ? 'end-early' : 'revoke', nextAttemptAt: ctx.now(), attempts: 0 },
-    event: { actor: caller.userEntityRef, type: mine ? 'end-early' : 'revoked', comment },
+    event: { name: mine ? 'end-early' : 'revoke', actor: caller.userEntityRef, comment },
     now: ctx.now(),
   };
   const result = await deps.store.transition(transition);

@@ -36,7 +36,7 @@ function customAtStep2() {
     ],
     events: [
       { id: 1, requestId: 'JIT-7K3F9Q', actor: 'user:default/alice', at: '2026-11-24T10:00:00.000Z', toStatus: 'pending', type: 'created' },
-      { id: 2, requestId: 'JIT-7K3F9Q', actor: 'user:default/bob', at: '2026-11-24T10:05:00.000Z', fromStatus: 'pending', toStatus: 'pending', type: 'approved-step-1', comment: 'fine by team-alpha' },
+      { id: 2, requestId: 'JIT-7K3F9Q', actor: 'user:default/bob', at: '2026-11-24T10:05:00.000Z', fromStatus: 'pending', toStatus: 'pending', type: 'approve-step', comment: 'fine by team-alpha' },
     ],
   });
 }
@@ -148,7 +148,7 @@ describe('RequestDetailCard', () => {
     r.events = [
       { ...r.events[0], actorName: 'Alice Anders' },
       { ...r.events[1], actorName: 'Bob Brown' },
-      { id: 3, requestId: r.id, actor: 'system:jit-access', actorName: 'JIT Access', at: '2026-11-24T10:06:00.000Z', fromStatus: 'approved', toStatus: 'provisioning', type: 'provisioning' },
+      { id: 3, requestId: r.id, actor: 'system:jit-access', actorName: 'JIT Access', at: '2026-11-24T10:06:00.000Z', fromStatus: 'approved', toStatus: 'provisioning', type: 'start-provisioning' },
     ];
     await renderCard(r);
     const line = (label: string) => screen.getByText(label).closest('li')?.textContent;

@@ -6,6 +6,7 @@ import {
   type ApprovalStep,
   type RequestDetail,
   type RequestEvent,
+  type RequestEventType,
 } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Chip from '@material-ui/core/Chip';
@@ -31,30 +32,43 @@ const DURATION_CAUSE: Record<string, string> = {
   'custom-cap': 'capped by the maximum for custom policies',
 };
 
-const EVENT_LABELS: Record<string, string> = {
+/** Every event of the timeline, in words (the approvals say which step: see `eventLabels`). */
+const EVENT_LABELS: Record<Exclude<RequestEventType, 'approve-step' | 'approve-final'>, string> = {
   created: 'Requested',
-  rejected: 'Rejected',
-  cancelled: 'Cancelled',
-  provisioning: 'Granting in Identity Center',
-  activated: 'Access active (Identity Center confirmed the assignment)',
-  failed: 'Grant failed',
-  expiring: 'Expired: removing access',
-  revoked: 'Revoked: removing access',
+  reject: 'Rejected',
+  cancel: 'Cancelled',
+  'start-provisioning': 'Granting in Identity Center',
+  provisioned: 'Access active (Identity Center confirmed the assignment)',
+  'provisioning-failed': 'Grant failed',
+  retry: 'Grant retried',
+  expire: 'Expired: removing access',
+  revoke: 'Revoked: removing access',
   'end-early': 'Ended early: removing access',
-  ended: 'Access removed from Identity Center',
-  superseded: 'Taken over by its extension',
+  supersede: 'Taken over by its extension',
+  'ended-expired': 'Access removed from Identity Center',
+  'ended-revoked': 'Access removed from Identity Center',
+  'ended-early': 'Access removed from Identity Center',
   reconciled: 'Repaired by the reconciler',
-  'timed-out': 'Timed out without a decision',
+  'live-sessions-ended': 'Live sessions denied everything',
+  'time-out': 'Timed out without a decision',
   'break-glass': 'Break-glass: self-approved by the requester, announced to owners and admins',
   'review-closed': 'Break-glass review closed',
-  withdrawn: 'Ended: the config no longer allows it',
-  'step-added': 'Approval step added by a config change',
+  withdraw: 'Ended: the config no longer allows it',
+  'add-step': 'Approval step added by a config change',
 };
 
-function eventLabel(type: string) {
-  const step = /^approved-step-(\d+)$/.exec(type);
-  if (step) return `Step ${step[1]} approved`;
-  return EVENT_LABELS[type] ?? type;
+/**
+ * The timeline's labels, oldest first. Steps are approved in order and each
+ * once (a step a config change adds comes after the decided ones), so the
+ * n-th approval is step n's.
+ */
+function eventLabels(events: RequestEvent[]): string[] {
+  let approvals = 0;
+  return events.map(e =>
+    e.type === 'approve-step' || e.type === 'approve-final'
+      ? `Step ${++approvals} approved`
+      : EVENT_LABELS[e.type] ?? e.type,
+  );
 }
 
 /** Who acted, by name: "JIT Access" for the system; the entity ref's name when the catalog has no user for it. */
@@ -98,6 +112,7 @@ export function RequestDetailView({ id }: { id: string }) {
 
 export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r: RequestDetail) => void }) {
   const r = props.request;
+  const labels = eventLabels(r.events);
   const [now, setNow] = useState(Date.now());
   useEffect(() => {
     const t = setInterval(() => setNow(Date.now()), 30_000);
@@ -190,12 +205,12 @@ export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r
         <Box mt={3}>
           <InfoCard title="Timeline">
             <List dense>
-              {r.events.map(e => (
+              {r.events.map((e, i) => (
                 <ListItem key={e.id} disableGutters>
                   <ListItemText
                     style={{ minWidth: 0 }}
                     secondaryTypographyProps={{ style: { whiteSpace: 'normal', overflowWrap: 'anywhere' } }}
-                    primary={eventLabel(e.type)}
+                    primary={labels[i]}
                     secondary={`${new Date(e.at).toLocaleString()} · ${actorOf(e)}${e.toStatus && e.toStatus !== e.fromStatus ? ` · now ${e.toStatus.replace('_', ' ')}` : ''}${e.comment ? ` · “${e.comment}”` : ''}`}
                   />
                 </ListItem>

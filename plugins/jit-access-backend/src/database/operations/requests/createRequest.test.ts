@@ -49,9 +49,8 @@ describeEachDatabase('createRequest', createStore => {
         then: {
           from: 'pending',
           fromStep: 1,
-          to: 'approved',
           decideStep: { step: 1, status: 'approved', decidedBy: 'user:default/bob' },
-          event: { actor: 'user:default/bob', type: 'break-glass' },
+          event: { name: 'break-glass', actor: 'user:default/bob' },
         },
       }),
     ).rejects.toBeInstanceOf(RequestIdTakenError);
@@ -68,10 +67,9 @@ describeEachDatabase('createRequest', createStore => {
       then: {
         from: 'pending',
         fromStep: 1,
-        to: 'approved',
         patch: { currentStep: undefined, decidedAt: 1_700_000_000_000 },
         decideStep: { step: 1, status: 'approved', decidedBy: 'user:default/alice' },
-        event: { actor: 'user:default/alice', type: 'break-glass', comment: 'debugging' },
+        event: { name: 'break-glass', actor: 'user:default/alice', comment: 'debugging' },
       },
     });
     expect(await store.getRequest('JIT-BG0001')).toMatchObject({
@@ -96,7 +94,7 @@ describeEachDatabase('createRequest', createStore => {
     await expect(
       store.createRequest({
         ...newRequest('JIT-BG0002', 1_700_000_000_000),
-        then: { from: 'pending', to: 'active', event: { actor: 'user:default/alice', type: 'shortcut' } },
+        then: { from: 'pending', event: { name: 'provisioned', actor: 'user:default/alice' } },
       }),
     ).rejects.toMatchObject({ name: 'IllegalTransitionError' });
     expect(await store.getRequest('JIT-BG0002')).toBeUndefined();

@@ -18,10 +18,9 @@ describeEachDatabase('pendingVersion', createStore => {
       requestId: 'JIT-PV0001',
       from: 'pending',
       fromStep: 1,
-      to: 'approved',
       patch: { currentStep: undefined },
       decideStep: { step: 1, status: 'approved', decidedBy: 'user:default/bob' },
-      event: { actor: 'user:default/bob', type: 'approved-step-1' },
+      event: { actor: 'user:default/bob', name: 'approve-final' },
       now: 1_700_000_100_000,
     });
     const v3 = await store.pendingVersion();

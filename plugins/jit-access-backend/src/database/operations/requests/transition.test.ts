@@ -11,9 +11,8 @@ describeEachDatabase('transition', createStore => {
         requestId: 'JIT-BBBBBB',
         from: 'pending',
         fromStep: 1,
-        to: 'approved',
         decideStep: { step: 1, status: 'approved', decidedBy: who },
-        event: { actor: who, type: 'approved-step-1' },
+        event: { name: 'approve-final', actor: who },
         now: 1_700_000_100_000,
       });
     const results = await Promise.all([
@@ -22,7 +21,7 @@ describeEachDatabase('transition', createStore => {
     ]);
     expect(results.filter(Boolean)).toHaveLength(1);
     const events = await store.getEvents('JIT-BBBBBB');
-    expect(events.map(e => e.type)).toEqual(['created', 'approved-step-1']);
+    expect(events.map(e => e.type)).toEqual(['created', 'approve-final']);
     const [step] = await store.getSteps('JIT-BBBBBB');
     expect(step.status).toBe('approved');
     expect(events[1].actor).toBe(step.decidedBy);
@@ -57,11 +56,10 @@ describeEachDatabase('transition', createStore => {
       requestId: 'JIT-RETURN',
       from: 'pending' as const,
       fromStep: 1,
-      to: 'pending' as const,
       patch: { currentStep: 2 },
       decideStep: { step: 1, status: 'approved' as const, decidedBy: 'user:default/bob', comment: 'ok' },
       openStep: 2,
-      event: { actor: 'user:default/bob', type: 'approved-step-1', comment: 'ok' },
+      event: { name: 'approve-step' as const, actor: 'user:default/bob', comment: 'ok' },
       now: 1_700_000_100_000,
     };
     const r1 = await store.transition(t1);
@@ -76,10 +74,9 @@ describeEachDatabase('transition', createStore => {
       requestId: 'JIT-RETURN',
       from: 'pending' as const,
       fromStep: 2,
-      to: 'approved' as const,
       patch: { currentStep: undefined, decidedAt: 1_700_000_200_000 },
       decideStep: { step: 2, status: 'approved' as const, decidedBy: 'user:default/carol' },
-      event: { actor: 'user:default/carol', type: 'approved-step-2' },
+      event: { name: 'approve-final' as const, actor: 'user:default/carol' },
       now: 1_700_000_200_000,
     };
     const r2 = await store.transition(t2);
@@ -87,7 +84,7 @@ describeEachDatabase('transition', createStore => {
     expect(r2!.request).toEqual(after2.request);
     expect(r2!.request).toMatchObject({ status: 'approved', currentStep: undefined });
     expect(after2.steps).toEqual(stepsAfter(after1.steps, t2));
-    expect(after2.events.map(e => e.type)).toEqual(['created', 'approved-step-1', 'approved-step-2']);
+    expect(after2.events.map(e => e.type)).toEqual(['created', 'approve-step', 'approve-final']);
     expect(await store.loadRequest('JIT-RETURN')).toEqual(after2);
     expect(await store.loadRequest('JIT-NOSUCH')).toBeUndefined();
   });
@@ -101,10 +98,9 @@ describeEachDatabase('transition', createStore => {
       requestId: 'JIT-MOVED1',
       from: 'pending',
       fromStep: 2,
-      to: 'approved',
       decideStep: { step: 1, status: 'approved', decidedBy: 'user:default/bob' },
       openStep: 1,
-      event: { actor: 'user:default/bob', type: 'approved-step-2' },
+      event: { name: 'approve-final', actor: 'user:default/bob' },
       now: 1_700_000_100_000,
     });
     expect(result).toBeUndefined();
@@ -118,8 +114,7 @@ describeEachDatabase('transition', createStore => {
       store.transition({
         requestId: 'JIT-ILLEG1',
         from: 'pending',
-        to: 'active',
-        event: { actor: 'user:default/mallory', type: 'shortcut' },
+        event: { name: 'provisioned', actor: 'user:default/mallory' },
         now: 1_700_000_100_000,
       }),
     ).rejects.toMatchObject({ name: 'IllegalTransitionError' });

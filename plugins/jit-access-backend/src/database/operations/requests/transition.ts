@@ -1,4 +1,4 @@
-import { assertTransition } from '@jit-access/plugin-jit-access-common';
+import { nextStatus } from '@jit-access/plugin-jit-access-common';
 import type { ApprovalStep } from '@jit-access/plugin-jit-access-common';
 import { Knex } from 'knex';
 import { DbBigInt, DbEventRow, DbRequestRow, TABLE_EVENTS, TABLE_REQUESTS, TABLE_STEPS } from '../../tables';
@@ -20,13 +20,14 @@ export async function transition({ knex, pg }: StoreDb, t: Transition): Promise<
 
 /** The writes of a transition, checked against the lifecycle. */
 function transitionWrites(db: Writer, t: Transition) {
-  // The lifecycle table of -common is the only source of legal moves.
-  assertTransition(t.from, t.to);
+  // The lifecycle table of -common is the only source of legal moves: the
+  // event's name gives the status it leads to (or throws).
+  const to = nextStatus(t.from, t.event.name);
   const where: Record<string, unknown> = { id: t.requestId, status: t.from };
   if (t.fromStep !== undefined) where.current_step = t.fromStep;
   const update = db<DbRequestRow>(TABLE_REQUESTS)
     .where(where)
-    .update({ status: t.to, updated_at: t.now, ...patchToRow(t.patch ?? {}) })
+    .update({ status: to, updated_at: t.now, ...patchToRow(t.patch ?? {}) })
     .returning('*');
   const decide = t.decideStep && {
     status: t.decideStep.status,
@@ -38,16 +39,16 @@ function transitionWrites(db: Writer, t: Transition) {
     request_id: t.requestId,
     actor: t.event.actor,
     at: t.now,
-    type: t.event.type,
+    type: t.event.name,
     from_status: t.from,
-    to_status: t.to,
+    to_status: to,
     comment: t.event.comment ?? null,
   };
   const result = (row: DbRequestRow, eventId: DbBigInt): TransitionResult => ({
     request: mapRequest(row),
     event: mapEvent({ ...event, id: eventId }),
   });
-  const touchesPending = t.from === 'pending' || t.to === 'pending';
+  const touchesPending = t.from === 'pending' || to === 'pending';
   return { update, decide, event, result, touchesPending };
 }
 
