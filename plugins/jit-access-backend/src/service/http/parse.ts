@@ -27,11 +27,9 @@ export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, root = 
 /** The path of the first string holding a NUL character. */
 function findNul(value: unknown, path: Array<string | number>): Array<string | number> | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
-  const entries: Array<[string | number, unknown]> = Array.isArray(value)
-    ? value.map((v, i) => [i, v])
-    : value && typeof value === 'object'
-      ? Object.entries(value)
-      : [];
+  let entries: Array<[string | number, unknown]> = [];
+  if (Array.isArray(value)) entries = value.map((v, i) => [i, v]);
+  else if (value && typeof value === 'object') entries = Object.entries(value);
   for (const [k, v] of entries) {
     const found = findNul(v, [...path, k]);
     if (found) return found;
