@@ -260,7 +260,7 @@ function compare(runs) {
 function fmt(x, unit) {
   if (x === undefined || x === null || !Number.isFinite(x)) return '-';
   const abs = Math.abs(x);
-  const d = unit === '/s' || abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
+  const d = abs >= 100 || (unit === '' && Number.isInteger(x)) ? 0 : abs >= 10 ? 1 : 2;
   return `${x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })}${unit && unit !== '/s' ? ` ${unit}` : ''}`;
 }
 const pct = x => (x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(0)}%`);
@@ -287,7 +287,7 @@ function markdown(report) {
       r =>
         `| ${r.bench} | ${r.metric} | ${fmt(r.baseMedian, r.unit)} | ${fmt(r.headMedian, r.unit)} | ${
           r.ratio == null ? '-' : r.ratio.toFixed(2)
-        } | ${pct(r.baseSpread)} | ${pct(r.headSpread)} | ${r.withinSpread == null ? '-' : r.withinSpread ? 'yes' : '**no**'} |`,
+        } | ${r.base.length > 1 ? pct(r.baseSpread) : '-'} | ${r.head.length > 1 ? pct(r.headSpread) : '-'} | ${r.withinSpread == null ? '-' : r.withinSpread ? 'yes' : '**no**'} |`,
     ),
     '',
     'Runs (load average of the machine, 1 minute, at the start and the end of each):',
@@ -321,7 +321,8 @@ async function main() {
       }
     }
     for (const w of worktrees) {
-      rmSync(w, { recursive: true, force: true });
+      // rm -rf is several times faster than rmSync on node_modules' 100,000 files.
+      execFileSync('rm', ['-rf', w]);
     }
     try {
       git('worktree', 'prune');
