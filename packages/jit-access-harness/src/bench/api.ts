@@ -31,7 +31,7 @@ import { mockCredentials } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createTestStore } from '../src/database/__testUtils__/testStore';
+import { createTestStore } from '../../../../plugins/jit-access-backend/src/database/__testUtils__/testStore';
 import {
   accountIdOf,
   accountNameOf,
@@ -42,9 +42,9 @@ import {
   MAIN_OWNER,
   MAIN_TEAM_ACCOUNTS,
   userRefOf,
-} from '../src/__testUtils__/benchCatalog';
-import { startTsProcess } from '../src/__testUtils__/engineProcesses';
-import type { ApiBenchServerConfig } from '../src/__testUtils__/apiBenchServer';
+} from '../benchCatalog';
+import { startTsProcess } from '../engineProcesses';
+import type { ApiBenchServerConfig } from '../apiBenchServer';
 
 const DATABASE = 'jit_bench_api';
 const DAY = 24 * 3600_000;
@@ -552,7 +552,7 @@ async function main() {
   const only = arg('only', '').split(',').filter(Boolean);
   const out = resolve(
     __dirname,
-    '../../..',
+    '../../../..',
     arg('out', 'docs/benchmarks/api.json'),
   );
   const started = new Date().toISOString();
