@@ -37,7 +37,7 @@ export class JitAccessService {
   private readonly lists: RequestLists;
 
   constructor(deps: RequestsDeps) {
-    const config = deps.config ?? new ConfigCache(deps.store, deps.settingsDefaults);
+    const config = deps.config ?? new ConfigCache(deps.store, deps.settingsDefaults, undefined, deps.directory);
     const accounts = new AccountListView({ config, directory: deps.directory, authorizer: deps.authorizer });
     this.ctx = {
       deps,

@@ -45,7 +45,7 @@ export function createJitAccess(options: {
   const authorizer = new JitAuthorizer(options.permissions, jitConfig.roles);
   const gateway = options.gateway ?? SdkIdentityCenterGateway.fromConfig(config, { logger });
   // What admins configure, as request paths read it (invalidated by the ConfigService).
-  const configCache = new ConfigCache(store, jitConfig.settingsDefaults);
+  const configCache = new ConfigCache(store, jitConfig.settingsDefaults, undefined, directory);
   const notifier = new JitNotifier({
     account: id => configCache.account(id),
     notifications: options.notifications,

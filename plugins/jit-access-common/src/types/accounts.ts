@@ -24,7 +24,14 @@ export interface RequestableAccount {
   customPolicyAllowed: boolean;
   /** Cap of custom requests, minutes. */
   customMaxDurationMinutes?: number;
+  /** Owner refs (catalog and assigned), user or group refs. */
   owners: string[];
+  /**
+   * Display names of `owners`, by ref (a group's or user's
+   * `spec.profile.displayName`, else its title, else its name); refs the
+   * catalog does not know are left out.
+   */
+  ownerNames?: Record<string, string>;
   /** False when nobody can approve standard requests for this account. */
   hasApprover: boolean;
   /**

@@ -82,7 +82,7 @@ export async function accountActivity(
   days: number,
 ): Promise<AccountActivity> {
   const { store, directory, authorizer } = deps;
-  const account = await store.getAccount(accountId);
+  const [account] = await directory.named([await store.getAccount(accountId)].filter(a => !!a));
   if (!account) throw new NotFoundError(`AWS account '${accountId}' is not known to JIT Access`);
   const owners = await directory.ownersOf(account);
   if (!ownsAccount(caller, owners) && !(await authorizer.isAllowed(caller, jitAccessConfigManagePermission))) {
