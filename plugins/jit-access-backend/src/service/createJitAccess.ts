@@ -15,6 +15,7 @@ import { ConfigService } from './ConfigService';
 import { JitAccessService } from './JitAccessService';
 import { JitAuthorizer } from './JitAuthorizer';
 import { JitNotifier } from './JitNotifier';
+import { IdentityCenterUsers } from './identityCenterUsers';
 import { LifecycleEngine } from '../lifecycle/LifecycleEngine';
 import { Reconciler } from './Reconciler';
 import { RequestRecheck } from './RequestRecheck';
@@ -75,6 +76,7 @@ export function createJitAccess(options: {
     store,
     notifier,
     directory,
+    identityCenterUsers: new IdentityCenterUsers({ directory, gateway }),
     authorizer,
     settingsDefaults: jitConfig.settingsDefaults,
     logger,

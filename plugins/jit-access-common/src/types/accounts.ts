@@ -54,6 +54,19 @@ export interface AccountsResponse {
   canManageConfig?: boolean;
 }
 
+/**
+ * Whether JIT Access can find the caller's Identity Center user, the one a
+ * grant is assigned to (the identity store user matched by the email of
+ * their catalog user entity): `missing` says what to fix, and requests are
+ * refused until it is; `unchecked` when Identity Center or the catalog could
+ * not be asked just now (requests are taken).
+ * @public
+ */
+export type IdentityCenterUserCheck =
+  | { status: 'found' }
+  | { status: 'missing'; reason: string }
+  | { status: 'unchecked'; reason: string };
+
 /** The caller's role as the default policy and ownership see it. @public */
 export interface CallerInfo {
   userEntityRef: string;
@@ -69,6 +82,8 @@ export interface CallerInfo {
   };
   /** What would give the missing features, in words. */
   missingFeaturesHint?: string;
+  /** Whether the caller's Identity Center user can be found (absent from older backends). */
+  identityCenterUser?: IdentityCenterUserCheck;
 }
 
 /**
