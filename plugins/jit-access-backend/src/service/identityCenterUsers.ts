@@ -68,6 +68,9 @@ function missingReason(e: NoIdentityCenterUserError): string {
   }
 }
 
+const UNCHECKED =
+  'Your Identity Center user could not be checked just now (you can still submit; if JIT Access cannot find it, the request fails when it is granted)';
+
 /** How long an answer is kept, by status (an unchecked one is not kept). */
 const FOUND_MS = 60_000;
 const MISSING_MS = 15_000;
@@ -137,6 +140,3 @@ export class IdentityCenterUsers {
     return entry.value;
   }
 }
-
-const UNCHECKED =
-  'Your Identity Center user could not be checked just now (you can still submit; if JIT Access cannot find it, the request fails when it is granted)';
