@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the benchmarks (see docs/benchmarks.md): `npm run bench` runs all of
 # them, `npm run bench:<name> -- [options]` one. Results are printed as a
-# table and written under docs/benchmarks/. The backend ones run on the
+# table and written under docs/benchmarks/. The backend ones
+# (packages/jit-access-harness/src/bench/) run on the
 # PostgreSQL at 127.0.0.1:5432 (started here if it is down), like production;
 # `frontend` builds the app and loads its pages in Chromium (e2e/bench/frontend.mjs).
 source "$(dirname "$0")/toolchain.sh"
@@ -16,7 +17,7 @@ which="${1:-all}"
 shift || true
 run() {
   echo "=== bench: $1 ==="
-  node --require @backstage/cli/config/nodeTransform.cjs "plugins/jit-access-backend/bench/$1.ts" "${@:2}"
+  node --require @backstage/cli/config/nodeTransform.cjs "packages/jit-access-harness/src/bench/$1.ts" "${@:2}"
 }
 frontend() {
   echo "=== bench: frontend ==="
@@ -24,7 +25,7 @@ frontend() {
 }
 case "$which" in
   all)
-    for b in plugins/jit-access-backend/bench/*.ts; do run "$(basename "$b" .ts)" "$@"; done
+    for b in packages/jit-access-harness/src/bench/*.ts; do run "$(basename "$b" .ts)" "$@"; done
     frontend
     ;;
   frontend) frontend "$@" ;;

@@ -135,6 +135,15 @@ function checkTarball(tarball) {
     );
     if (strays.length)
       fail(label, `ships sources or tests: ${strays.slice(0, 5).join(', ')}`);
+    // The benchmarks and the soak, crash and replica harness live in the
+    // private packages/jit-access-harness: no tarball may carry them.
+    const harness = files.filter(f =>
+      /(^|\/)bench\/|(^|\/)(engineWorker|engineProcesses|soakReplica|soak|crashTest|apiBenchServer|benchCatalog|convergence)\./.test(
+        f,
+      ),
+    );
+    if (harness.length)
+      fail(label, `ships the test harness: ${harness.slice(0, 5).join(', ')}`);
 
     // Its package.json
     const text = JSON.stringify(pj);

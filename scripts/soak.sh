@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The soak: two backend replicas on one PostgreSQL under mixed load
 # with Identity Center faults, for `npm run soak -- [minutes]` (default 10).
-# The default test run has a 1-minute version of it. Writes
+# The default test run has a 1-minute version of it
+# (packages/jit-access-harness/src/soak.test.ts). Writes
 # docs/benchmarks/soak.json and soak.md.
 source "$(dirname "$0")/toolchain.sh"
 cd "$ROOT"
@@ -15,7 +16,7 @@ export JIT_SOAK_MINUTES="${1:-10}"
 mkdir -p docs/benchmarks
 export JIT_SOAK_REPORT="$ROOT/docs/benchmarks/soak.json"
 status=0
-(cd plugins/jit-access-backend && CI=true yarn backstage-cli package test src/service/soak.test.ts) || status=$?
+(cd packages/jit-access-harness && CI=true yarn backstage-cli package test src/soak.test.ts) || status=$?
 node -e '
   const r = require(process.argv[1]);
   const rss = r.rssMiB.map((m, i) => `| replica ${i + 1} | ${m.start} MiB | ${m.end} MiB | ${m.max} MiB |`).join("\n");

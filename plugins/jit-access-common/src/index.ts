@@ -21,6 +21,7 @@ export type {
   ConfigImpact,
   CreateRequestBody,
   DurationCause,
+  IdentityCenterUserCheck,
   JitSettings,
   Page,
   PermissionSetConfig,

@@ -42,10 +42,30 @@ function group(name: string): Entity {
   };
 }
 
+/**
+ * Users without an Identity Center user: guest has no email in the catalog,
+ * mallory's email is not in the emulator's identity store.
+ */
+export const USERS_WITHOUT_IDENTITY_CENTER_USER: Entity[] = [
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'guest', namespace: 'default' },
+    spec: { profile: { displayName: 'Guest' }, memberOf: [] },
+  },
+  {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name: 'mallory', namespace: 'default' },
+    spec: { profile: { displayName: 'Mallory', email: 'mallory@example.com' }, memberOf: [] },
+  },
+];
+
 export const GROUPS = ['team-alpha', 'team-beta', 'approvers', 'platform-admins', 'sso-admins', 'legacy'];
 
 export const ENTITIES: Entity[] = [
   ...Object.keys(MEMBERSHIPS).map(user),
+  ...USERS_WITHOUT_IDENTITY_CENTER_USER,
   ...GROUPS.map(group),
   account('sandbox', '111111111111', 'team-alpha'),
   account('production', '222222222222', 'team-beta'),

@@ -150,7 +150,8 @@ export async function createHarness(
     },
   };
   // A mock logger needs jest; replica and benchmark processes (soakReplica.ts,
-  // apiBenchServer.ts) have none: they log errors to stderr.
+  // apiBenchServer.ts in packages/jit-access-harness) have none: they log
+  // errors to stderr.
   const processLogger = typeof jest === 'undefined' ? mockServices.rootLogger({ level: 'error' }) : undefined;
   const jit = createJitAccess({
     notifications: { send: async n => void sent.push(n) },

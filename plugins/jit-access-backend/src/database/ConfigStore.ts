@@ -3,6 +3,10 @@ import type { ConfigChangeKind, JitSettings } from '@jit-access/plugin-jit-acces
 /** An account row as the backend uses it. */
 export interface StoredAccount {
   accountId: string;
+  /**
+   * The name config gave the account; its id when config gave none (the
+   * catalog's title or name is shown then: AccountDirectory.named).
+   */
   name: string;
   entityRef?: string;
   onboarded: boolean;

@@ -1,6 +1,6 @@
 import { IdentityCenterEmulator } from '@jit-access/identity-center-emulator';
 import { SdkIdentityCenterGateway } from './SdkIdentityCenterGateway';
-import { seededRandom } from '../__testUtils__/engineProcesses';
+import { seededRandom } from '../__testUtils__/seededRandom';
 import {
   GRANTS,
   POWER,

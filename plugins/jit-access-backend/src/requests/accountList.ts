@@ -6,7 +6,7 @@ import type {
 import { parseIsoDuration } from '@jit-access/plugin-jit-access-common';
 import type { StoredPermissionSet, StoredRequest } from '../database';
 import type { JitRequestResource } from '../permissions/rules';
-import { type AccountDirectory, DIRECTORY_CACHE_MS, type Person } from '../service/AccountDirectory';
+import { type AccountDirectory, DIRECTORY_CACHE_MS, namesByRef, type Person } from '../service/AccountDirectory';
 import type { ConfigCache, ConfigSnapshot } from '../service/ConfigCache';
 import type { JitAuthorizer } from '../service/JitAuthorizer';
 import { type Caller, ownsAccount } from '../service/types';
@@ -89,6 +89,7 @@ export class AccountListView {
     const items: RequestableAccount[] = [];
     const soleApproverOf = new Map<string, Set<string>>();
     const admins = await people(authorizer.adminGroupRefs());
+    const ownerNames = await directory.displayNames([...new Set([...ownersOf.values()].flat())]);
     for (const a of onboarded) {
       const sets = a.enabledPermissionSetArns
         .map(arn => summaries.get(arn))
@@ -110,6 +111,7 @@ export class AccountListView {
         customPolicyAllowed: a.customPolicyAllowed,
         customMaxDurationMinutes: settings.customMaxDurationMinutes,
         owners,
+        ownerNames: namesByRef(owners, ownerNames),
         hasApprover: approvers.size > 0,
         ...(ownerPeople.length ? {} : { ownerless: { adminNames: admins.map(p => p.name) } }),
         breakGlassAllowed: a.breakGlassAllowed,

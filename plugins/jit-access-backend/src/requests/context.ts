@@ -3,6 +3,7 @@ import type { JitSettings } from '@jit-access/plugin-jit-access-common';
 import type { ConfigStore, RequestStore } from '../database';
 import type { AccountDirectory } from '../service/AccountDirectory';
 import type { ConfigCache } from '../service/ConfigCache';
+import type { IdentityCenterUsers } from '../service/identityCenterUsers';
 import type { JitAuthorizer } from '../service/JitAuthorizer';
 import type { JitNotifier } from '../service/JitNotifier';
 import type { PendingPages } from '../service/PendingPages';
@@ -21,6 +22,8 @@ export interface RequestsDeps {
   store: ConfigStore & RequestStore;
   notifier?: JitNotifier;
   directory: AccountDirectory;
+  /** Whether requesters have an Identity Center user (the rule grants use). */
+  identityCenterUsers: IdentityCenterUsers;
   authorizer: JitAuthorizer;
   settingsDefaults: JitSettings;
   logger: LoggerService;

@@ -36,6 +36,7 @@ export class AccountDirectory {
   #accountEntities?: { at: number; value: Promise<Map<string, Entity>> };
   readonly #members = new Map<string, { at: number; value: Promise<Person[]> }>();
   readonly #users = new Map<string, { at: number; value: Promise<Person | undefined> }>();
+  readonly #names = new Map<string, { at: number; value: Promise<string | undefined> }>();
 
   constructor(
     private readonly catalog: CatalogService,
@@ -74,6 +75,23 @@ export class AccountDirectory {
       });
     }
     return this.#accountEntities.value;
+  }
+
+  /**
+   * Accounts with their display names ({@link accountNameOf}) and the refs of
+   * their catalog entities (found by account id now, so an account onboarded
+   * before the catalog had it still links to its entity).
+   */
+  async named<A extends StoredAccount>(accounts: readonly A[]): Promise<A[]> {
+    const entities = await this.accountEntities();
+    return accounts.map(a => {
+      const entity = entities.get(a.accountId);
+      return {
+        ...a,
+        name: accountNameOf(a, entity),
+        entityRef: entity ? stringifyEntityRef(entity) : a.entityRef,
+      };
+    });
   }
 
   /** Owner refs of an account: its entity's owner plus owners admins assigned. */
@@ -125,9 +143,29 @@ export class AccountDirectory {
    * page of 50 requests from 50 people costs one round trip.
    */
   async users(userRefs: readonly string[]): Promise<Map<string, Person>> {
+    const people = await this.batched(this.#users, userRefs, e => toPerson(e as UserEntity));
+    return new Map(people.filter((p): p is Person => !!p).map(p => [p.entityRef, p]));
+  }
+
+  /**
+   * Display names of users and groups by ref, read like {@link users}
+   * (`spec.profile.displayName`, else `metadata.title`, else
+   * `metadata.name`); refs the catalog does not know are left out.
+   */
+  async displayNames(refs: readonly string[]): Promise<Map<string, string>> {
+    const names = await this.batched(this.#names, refs, displayNameOf);
+    return new Map(refs.flatMap((ref, i) => (names[i] === undefined ? [] : [[ref, names[i]!] as const])));
+  }
+
+  /** Values of `refs` (in order): the ones not cached are read in one catalog call. */
+  private async batched<T>(
+    cache: Map<string, { at: number; value: Promise<T | undefined> }>,
+    refs: readonly string[],
+    toValue: (e: Entity) => T,
+  ): Promise<Array<T | undefined>> {
     const now = Date.now();
-    const missing = [...new Set(userRefs)].filter(ref => {
-      const hit = this.#users.get(ref);
+    const missing = [...new Set(refs)].filter(ref => {
+      const hit = cache.get(ref);
       return !hit || now - hit.at >= CACHE_MS;
     });
     if (missing.length) {
@@ -139,15 +177,14 @@ export class AccountDirectory {
         return items;
       })();
       missing.forEach((ref, i) => {
-        const value = batch.then(items => (items[i] ? toPerson(items[i] as UserEntity) : undefined));
-        this.#users.set(ref, { at: now, value });
+        const value = batch.then(items => (items[i] ? toValue(items[i]!) : undefined));
+        cache.set(ref, { at: now, value });
         value.catch(() => {
-          if (this.#users.get(ref)?.value === value) this.#users.delete(ref);
+          if (cache.get(ref)?.value === value) cache.delete(ref);
         });
       });
     }
-    const people = await Promise.all(userRefs.map(ref => this.#users.get(ref)!.value));
-    return new Map(people.filter((p): p is Person => !!p).map(p => [p.entityRef, p]));
+    return Promise.all(refs.map(ref => cache.get(ref)!.value));
   }
 
   private async membersOf(groupRef: string): Promise<Person[]> {
@@ -188,10 +225,34 @@ export function catalogOwnersOf(entity: Entity): string[] {
   return [owner.includes(':') ? owner : `group:default/${owner}`];
 }
 
+/**
+ * An account's display name: the name config gave it, else its catalog
+ * entity's `metadata.title`, else that entity's `metadata.name`, else its id.
+ * A stored name equal to the id is no name (accounts config did not name
+ * are stored under their id).
+ */
+export function accountNameOf(account: { accountId: string; name?: string }, entity?: Entity): string {
+  if (account.name && account.name !== account.accountId) return account.name;
+  return entity?.metadata.title ?? entity?.metadata.name ?? account.accountId;
+}
+
+/** The names of `refs` found in `names`, as the API carries them (by ref). */
+export function namesByRef(refs: readonly string[], names: Map<string, string>): Record<string, string> {
+  return Object.fromEntries(refs.flatMap(ref => (names.has(ref) ? [[ref, names.get(ref)!]] : [])));
+}
+
+/** A user's or group's display name: `spec.profile.displayName`, else `metadata.title`, else `metadata.name`. */
+export function displayNameOf(e: Entity): string {
+  const profile = (e.spec as { profile?: { displayName?: unknown } } | undefined)?.profile;
+  return typeof profile?.displayName === 'string' && profile.displayName
+    ? profile.displayName
+    : e.metadata.title ?? e.metadata.name;
+}
+
 function toPerson(e: UserEntity): Person {
   return {
     entityRef: stringifyEntityRef(e),
-    name: e.spec?.profile?.displayName ?? e.metadata.title ?? e.metadata.name,
+    name: displayNameOf(e),
     email: e.spec?.profile?.email,
   };
 }

@@ -1,5 +1,6 @@
 import type { JitSettings } from '@jit-access/plugin-jit-access-common';
 import type { ConfigStore, StoredAccount, StoredPermissionSet } from '../database';
+import type { AccountDirectory } from './AccountDirectory';
 
 /** How long other replicas may serve an admin's change late. */
 export const CONFIG_CACHE_MS = 5_000;
@@ -21,7 +22,9 @@ export interface ConfigSnapshot {
  * ConfigService invalidates it at once, other replicas see it within 5 s,
  * well inside the 15 s the catalog's owners are cached for
  * (AccountDirectory). Read-modify-write paths (ConfigService, the engine)
- * read the store, never this cache.
+ * read the store, never this cache. Accounts carry their display names
+ * (AccountDirectory.named) when a directory is given, so every list, form
+ * and new request names an account the same way.
  */
 export class ConfigCache {
   #accounts?: Entry<{
@@ -36,6 +39,7 @@ export class ConfigCache {
     private readonly store: ConfigStore,
     private readonly settingsDefaults: JitSettings,
     private readonly ttlMs = CONFIG_CACHE_MS,
+    private readonly directory?: Pick<AccountDirectory, 'named'>,
   ) {}
 
   /** All accounts, by name (a copy: callers may sort or filter it). */
@@ -101,7 +105,10 @@ export class ConfigCache {
 
   private loadAccounts() {
     this.#accounts = this.fresh(this.#accounts, async () => {
-      const list = await this.store.listAccounts();
+      const stored = await this.store.listAccounts();
+      const list = this.directory
+        ? (await this.directory.named(stored)).sort((a, b) => a.name.localeCompare(b.name))
+        : stored;
       return { list, byId: new Map(list.map(a => [a.accountId, a])) };
     });
     return this.#accounts.value;

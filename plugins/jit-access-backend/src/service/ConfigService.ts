@@ -11,7 +11,7 @@ import {
 } from '@jit-access/plugin-jit-access-common';
 import type { ConfigChange, ConfigStore, StoredAccount, StoredPermissionSet } from '../database';
 import type { IdentityCenterGateway } from '../identity-center';
-import { AccountDirectory, catalogOwnersOf } from './AccountDirectory';
+import { AccountDirectory, catalogOwnersOf, namesByRef } from './AccountDirectory';
 import { ConfiguredAccount } from './config';
 import { JitAuthorizer } from './JitAuthorizer';
 import type { ConfigView, RequestRecheck } from './RequestRecheck';
@@ -64,12 +64,11 @@ export class ConfigService {
       directory.accountEntities(),
     ]);
     const byId = new Map<string, StoredAccount>(stored.map(a => [a.accountId, a]));
-    for (const [accountId, e] of entities) {
+    for (const accountId of entities.keys()) {
       if (!byId.has(accountId)) {
         byId.set(accountId, {
           accountId,
-          name: e.metadata.title ?? e.metadata.name,
-          entityRef: `resource:${e.metadata.namespace ?? 'default'}/${e.metadata.name}`,
+          name: accountId,
           onboarded: false,
           customPolicyAllowed: false,
           breakGlassAllowed: false,
@@ -78,11 +77,15 @@ export class ConfigService {
         });
       }
     }
+    const accounts = await directory.named([...byId.values()]);
+    const ownersOf = await directory.ownersByAccount(accounts);
+    const ownerNames = await directory.displayNames([...new Set([...ownersOf.values()].flat())]);
     const result: AccountConfig[] = [];
     const admins = await directory.peopleOf(this.deps.authorizer.adminGroupRefs());
-    for (const a of byId.values()) {
+    for (const a of accounts) {
       const entity = entities.get(a.accountId);
-      const people = await directory.peopleOf(await directory.ownersOf(a));
+      const owners = ownersOf.get(a.accountId)!;
+      const people = await directory.peopleOf(owners);
       result.push({
         accountId: a.accountId,
         name: a.name,
@@ -93,6 +96,7 @@ export class ConfigService {
         breakGlassAllowed: a.breakGlassAllowed,
         catalogOwners: entity ? catalogOwnersOf(entity) : [],
         assignedOwners: a.assignedOwners,
+        ownerNames: namesByRef(owners, ownerNames),
         // Standard requests: an owner or an Admin/SSO Admin approves.
         hasApprover: people.length + admins.length > 0,
         ownerless: people.length === 0,
@@ -156,7 +160,8 @@ export class ConfigService {
     }
     const next: StoredAccount = {
       accountId,
-      name: existing?.name ?? entity!.metadata.title ?? entity!.metadata.name,
+      // The catalog names an account config did not name (AccountDirectory.named).
+      name: existing?.name ?? accountId,
       entityRef:
         existing?.entityRef ??
         (entity ? `resource:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}` : undefined),
@@ -274,7 +279,8 @@ export class ConfigService {
       await store.upsertAccount(
         {
           accountId: a.accountId,
-          name: a.name ?? entity?.metadata.title ?? entity?.metadata.name ?? a.accountId,
+          // The catalog names an account config did not name (AccountDirectory.named).
+          name: a.name ?? a.accountId,
           entityRef: entity
             ? `resource:${entity.metadata.namespace ?? 'default'}/${entity.metadata.name}`
             : undefined,

@@ -37,7 +37,7 @@ export class JitAccessService {
   private readonly lists: RequestLists;
 
   constructor(deps: RequestsDeps) {
-    const config = deps.config ?? new ConfigCache(deps.store, deps.settingsDefaults);
+    const config = deps.config ?? new ConfigCache(deps.store, deps.settingsDefaults, undefined, deps.directory);
     const accounts = new AccountListView({ config, directory: deps.directory, authorizer: deps.authorizer });
     this.ctx = {
       deps,
@@ -72,6 +72,11 @@ export class JitAccessService {
     return accountActivity(this.ctx, caller, accountId, days);
   }
 
+  /**
+   * A new request. One by a requester known to have no Identity Center
+   * user is refused (400) before anything is written: it could never be
+   * granted, so it must not wait for approvals.
+   */
   createRequest(caller: Caller, input: CreateRequestBody): Promise<RequestDetail> {
     return createRequest(this.ctx, caller, input);
   }

@@ -15,6 +15,7 @@ import { ConfigService } from './ConfigService';
 import { JitAccessService } from './JitAccessService';
 import { JitAuthorizer } from './JitAuthorizer';
 import { JitNotifier } from './JitNotifier';
+import { IdentityCenterUsers } from './identityCenterUsers';
 import { LifecycleEngine } from '../lifecycle/LifecycleEngine';
 import { Reconciler } from './Reconciler';
 import { RequestRecheck } from './RequestRecheck';
@@ -45,7 +46,7 @@ export function createJitAccess(options: {
   const authorizer = new JitAuthorizer(options.permissions, jitConfig.roles);
   const gateway = options.gateway ?? SdkIdentityCenterGateway.fromConfig(config, { logger });
   // What admins configure, as request paths read it (invalidated by the ConfigService).
-  const configCache = new ConfigCache(store, jitConfig.settingsDefaults);
+  const configCache = new ConfigCache(store, jitConfig.settingsDefaults, undefined, directory);
   const notifier = new JitNotifier({
     account: id => configCache.account(id),
     notifications: options.notifications,
@@ -75,6 +76,7 @@ export function createJitAccess(options: {
     store,
     notifier,
     directory,
+    identityCenterUsers: new IdentityCenterUsers({ directory, gateway }),
     authorizer,
     settingsDefaults: jitConfig.settingsDefaults,
     logger,

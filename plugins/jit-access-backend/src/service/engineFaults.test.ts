@@ -7,7 +7,7 @@
  * SQLite and PostgreSQL.
  */
 import { TestDatabases } from '@backstage/backend-test-utils';
-import { seededRandom } from '../__testUtils__/engineProcesses';
+import { seededRandom } from '../__testUtils__/seededRandom';
 import { createHarness } from '../__testUtils__/harness';
 
 jest.setTimeout(5 * 60_000);

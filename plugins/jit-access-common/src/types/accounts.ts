@@ -24,7 +24,14 @@ export interface RequestableAccount {
   customPolicyAllowed: boolean;
   /** Cap of custom requests, minutes. */
   customMaxDurationMinutes?: number;
+  /** Owner refs (catalog and assigned), user or group refs. */
   owners: string[];
+  /**
+   * Display names of `owners`, by ref (a group's or user's
+   * `spec.profile.displayName`, else its title, else its name); refs the
+   * catalog does not know are left out.
+   */
+  ownerNames?: Record<string, string>;
   /** False when nobody can approve standard requests for this account. */
   hasApprover: boolean;
   /**
@@ -47,6 +54,19 @@ export interface AccountsResponse {
   canManageConfig?: boolean;
 }
 
+/**
+ * Whether JIT Access can find the caller's Identity Center user, the one a
+ * grant is assigned to (the identity store user matched by the email of
+ * their catalog user entity): `missing` says what to fix, and requests are
+ * refused until it is; `unchecked` when Identity Center or the catalog could
+ * not be asked just now (requests are taken).
+ * @public
+ */
+export type IdentityCenterUserCheck =
+  | { status: 'found' }
+  | { status: 'missing'; reason: string }
+  | { status: 'unchecked'; reason: string };
+
 /** The caller's role as the default policy and ownership see it. @public */
 export interface CallerInfo {
   userEntityRef: string;
@@ -62,6 +82,8 @@ export interface CallerInfo {
   };
   /** What would give the missing features, in words. */
   missingFeaturesHint?: string;
+  /** Whether the caller's Identity Center user can be found (absent from older backends). */
+  identityCenterUser?: IdentityCenterUserCheck;
 }
 
 /**

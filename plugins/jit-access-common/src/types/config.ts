@@ -20,6 +20,12 @@ export interface AccountConfig {
   catalogOwners: string[];
   /** Owners an admin assigned ("Manage owners"), user or group refs. */
   assignedOwners: string[];
+  /**
+   * Display names of the catalog and assigned owners, by ref (a group's or
+   * user's `spec.profile.displayName`, else its title, else its name); refs
+   * the catalog does not know are left out.
+   */
+  ownerNames?: Record<string, string>;
   /** False when nobody could approve a standard request: flagged on the config page. */
   hasApprover: boolean;
   /** No owner could approve: standard requests go to Admins/SSO Admins, custom ones are refused. Flagged on the config page. */

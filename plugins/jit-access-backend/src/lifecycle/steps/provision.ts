@@ -2,6 +2,7 @@ import { JIT_MANAGED_TAG_KEY } from '@jit-access/plugin-jit-access-common';
 import type { StoredRequest } from '../../database';
 import { IdentityCenterError } from '../../identity-center';
 import { isStandingAccess, withAssignmentLock } from '../../service/assignmentClaims';
+import { identityCenterUserIdOf } from '../../service/identityCenterUsers';
 import { SYSTEM_ACTOR } from '../../service/types';
 import type { StepContext } from '../context';
 import { recordFailure, retryWhenUnlocked } from './failures';
@@ -128,14 +129,7 @@ async function configAllows(ctx: StepContext, r: StoredRequest, effects: boolean
 }
 
 async function resolvePrincipal(ctx: StepContext, r: StoredRequest): Promise<string> {
-  const user = await ctx.deps.directory.user(r.requester);
-  if (!user?.email) {
-    throw new IdentityCenterError(
-      `The Backstage user ${r.requester} has no email in the catalog, so no Identity Center user can be found`,
-      { transient: false, code: 'NoEmail' },
-    );
-  }
-  return ctx.deps.gateway.resolvePrincipalId(user.email);
+  return identityCenterUserIdOf(ctx.deps, r.requester);
 }
 
 /** The temporary permission set of a custom policy: found (made before a crash) or made, with the policy put. */

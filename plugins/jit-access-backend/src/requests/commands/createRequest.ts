@@ -28,6 +28,8 @@ export async function createRequest(ctx: RequestsContext, caller: Caller, input:
     throw new NotAllowedError('You are not allowed to request JIT access');
   }
   const { body, account, permissionSet } = await checkRequestBody(ctx, caller, input);
+  // A request that could never be granted does not wait for approvals.
+  await deps.identityCenterUsers.assertGrantable(caller.userEntityRef);
   const settings = await ctx.config.settings();
   const kind = permissionSet ? 'standard' : 'custom';
   const duration = effectiveDuration({

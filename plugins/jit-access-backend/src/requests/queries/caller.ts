@@ -11,13 +11,14 @@ import { activityWindow, TOP_REQUESTERS, toAccountActivity } from '../../service
 import { type Caller, ownsAccount } from '../../service/types';
 import type { RequestsContext } from '../context';
 
-/** Who the caller is to JIT Access: name, roles, the accounts they own, the features they see and why not. */
+/** Who the caller is to JIT Access: name, roles, the accounts they own, the features they see and why not, whether they have an Identity Center user. */
 export async function callerInfo({ deps, accounts }: RequestsContext, caller: Caller): Promise<CallerInfo> {
   const { authorizer } = deps;
-  const [approverFeature, config, owned] = await Promise.all([
+  const [approverFeature, config, owned, identityCenterUser] = await Promise.all([
     authorizer.isAllowed(caller, jitAccessApproverFeaturesPermission),
     authorizer.isAllowed(caller, jitAccessConfigManagePermission),
     accounts.ownedAccountIds(caller),
+    deps.identityCenterUsers.check(caller.userEntityRef),
   ]);
   const roles = authorizer.rolesOf(caller);
   if (owned.length && !roles.includes('approver')) roles.push('approver');
@@ -42,6 +43,7 @@ export async function callerInfo({ deps, accounts }: RequestsContext, caller: Ca
         'Pending approvals, Request history, Manage sessions and Owned accounts appear when you own an onboarded AWS account ' +
         '(you or your team is its catalog owner, or an admin assigned you in Manage owners) ' +
         `or belong to an approver group${groups.length ? ` (${groups.join(', ')})` : ''}. Ask a JIT Access admin.`,
+    identityCenterUser,
   };
 }
 
@@ -82,7 +84,7 @@ export async function accountActivity(
   days: number,
 ): Promise<AccountActivity> {
   const { store, directory, authorizer } = deps;
-  const account = await store.getAccount(accountId);
+  const [account] = await directory.named([await store.getAccount(accountId)].filter(a => !!a));
   if (!account) throw new NotFoundError(`AWS account '${accountId}' is not known to JIT Access`);
   const owners = await directory.ownersOf(account);
   if (!ownsAccount(caller, owners) && !(await authorizer.isAllowed(caller, jitAccessConfigManagePermission))) {

@@ -87,6 +87,17 @@ async function renderPage(overrides: Partial<JitAccessApi> = {}) {
 }
 
 describe('ConfigPage', () => {
+  it('names catalog and assigned owners by display name, keeping refs in the owners input', async () => {
+    const named = account({
+      assignedOwners: ['user:default/erin', 'group:default/gone'],
+      ownerNames: { 'group:default/team-alpha': 'Team Alpha', 'user:default/erin': 'Erin Evans' },
+    });
+    await renderPage({ listAccountConfigs: jest.fn(async () => [named]) });
+    expect(screen.getByText('Catalog: Team Alpha')).toBeInTheDocument();
+    expect(screen.getByText('Assigned: Erin Evans, group:default/gone')).toBeInTheDocument();
+    expect(screen.getByLabelText('Assigned owners')).toHaveValue('user:default/erin, group:default/gone');
+  });
+
   it('flags onboarded accounts nobody can approve, not the ones not onboarded', async () => {
     await renderPage();
     expect(screen.getByTestId('no-approver-flag')).toHaveTextContent(

@@ -24,6 +24,7 @@ import Alert from '@material-ui/lab/Alert';
 import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
+import { ownerNamesOf } from '../shared/ownerNames';
 
 /** The admin config page: accounts, owners, permission sets, settings, roles. */
 export function ConfigPage() {
@@ -277,8 +278,13 @@ function AccountRow(props: { account: AccountConfig; permissionSets: PermissionS
       </TableCell>
       <TableCell style={{ minWidth: 260 }}>
         <Typography variant="caption" display="block">
-          Catalog: {a.catalogOwners.join(', ') || 'none'}
+          Catalog: {ownerNamesOf(a.catalogOwners, a.ownerNames) || 'none'}
         </Typography>
+        {a.assignedOwners.length > 0 && (
+          <Typography variant="caption" display="block">
+            Assigned: {ownerNamesOf(a.assignedOwners, a.ownerNames)}
+          </Typography>
+        )}
         <Typography variant="caption" display="block">
           Can approve: {a.approverNames.join(', ') || 'nobody'}
         </Typography>

@@ -35,6 +35,19 @@ async function renderFor(jitApi: JitAccessApi, accountId = '111111111111') {
 }
 
 describe('the JIT Access tab of an AWS account', () => {
+  it('names the owners by their display names, refs only where the catalog has none', async () => {
+    const named = {
+      ...accounts,
+      items: accounts.items.map(a =>
+        a.accountId === '111111111111'
+          ? { ...a, owners: ['group:default/team-alpha', 'user:default/gone'], ownerNames: { 'group:default/team-alpha': 'Team Alpha' } }
+          : a,
+      ),
+    };
+    await renderFor(api({ getMe: async () => owner, getAccounts: async () => named }));
+    expect(screen.getByText(/Owners: Team Alpha, user:default\/gone\./)).toBeInTheDocument();
+  });
+
   it('shows an owner the pending requests to decide, the active sessions to revoke, the owners and the history', async () => {
     await renderFor(api({ getMe: async () => owner }));
     expect(screen.getByText(/You are an owner of this account/)).toBeInTheDocument();

@@ -16,6 +16,7 @@ import { jitAccessApiRef, RequestListQuery } from '../../api/JitAccessApi';
 import { AccountActivity, RequestTable } from '../lazyComponents';
 import { RequestActions } from '../RequestDetail/RequestActions';
 import { CustomPolicyBlock } from '../shared/CustomPolicyBlock';
+import { ownerNamesOf } from '../shared/ownerNames';
 import { StatusChip } from '../shared/StatusChip';
 import { requestPath } from '../shared/paths';
 
@@ -60,7 +61,7 @@ export function AccountJitAccess({ accountId }: { accountId: string }) {
           {account ? (
             <Typography variant="body2">
               Onboarded. Permission sets: {account.permissionSets.map(p => `${p.name} (${formatMinutes(p.sessionDurationMinutes)})`).join(', ') || 'none'}
-              {account.customPolicyAllowed ? '; custom policies allowed' : ''}. Owners: {account.owners.join(', ') || 'none'}.{' '}
+              {account.customPolicyAllowed ? '; custom policies allowed' : ''}. Owners: {ownerNamesOf(account.owners, account.ownerNames) || 'none'}.{' '}
               {me.ownedAccountIds.includes(accountId) && 'You are an owner of this account. '}
               {!account.hasApprover && !me.ownedAccountIds.includes(accountId) && 'Nobody can approve requests for this account: ask a JIT Access admin to assign owners. '}
               <Link to="/jit-access">Request access</Link>

@@ -24,6 +24,7 @@ import {
 } from '../lazyComponents';
 import { RequestForm } from '../RequestForm/RequestForm';
 import { REQUEST_PAGE_SIZE } from '../shared/pageSize';
+import { ownerNamesOf } from '../shared/ownerNames';
 import { configPath } from '../shared/paths';
 
 const ROLE_NAMES: Record<CallerInfo['roles'][number], string> = {
@@ -90,7 +91,7 @@ type TabDef = { id: string; label: string; render: () => ReactNode };
 export function JitTabs({ me }: { me?: CallerInfo }) {
   const [params, setParams] = useSearchParams();
   const tabs: TabDef[] = [
-    { id: 'request', label: 'Request access', render: () => <RequestForm /> },
+    { id: 'request', label: 'Request access', render: () => <RequestForm me={me} /> },
     {
       id: 'mine',
       label: 'My requests',
@@ -209,7 +210,7 @@ function OwnedAccounts({ me }: { me: CallerInfo }) {
             key={a.accountId}
             name={a.name}
             accountId={a.accountId}
-            secondary={`${a.permissionSets.map(p => `${p.name} (${formatMinutes(p.sessionDurationMinutes)})`).join(', ') || 'no permission sets'}${a.customPolicyAllowed ? ' · custom policies allowed' : ''} · owners: ${a.owners.join(', ')}`}
+            secondary={`${a.permissionSets.map(p => `${p.name} (${formatMinutes(p.sessionDurationMinutes)})`).join(', ') || 'no permission sets'}${a.customPolicyAllowed ? ' · custom policies allowed' : ''} · owners: ${ownerNamesOf(a.owners, a.ownerNames)}`}
           />
         ))}
       </List>

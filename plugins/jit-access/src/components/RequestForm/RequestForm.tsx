@@ -10,6 +10,8 @@ import {
   validatePolicy,
   validateRequestedDuration,
   type AccountsResponse,
+  type CallerInfo,
+  type IdentityCenterUserCheck,
   type RequestableAccount,
 } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
@@ -29,16 +31,27 @@ import { configPath, requestPath } from '../shared/paths';
 
 const CUSTOM = '__custom__';
 
-/** The request form: everything it shows is decided before submission. */
-export function RequestForm() {
+/**
+ * The request form: everything it shows is decided before submission,
+ * including whether the caller has an Identity Center user (from `me`,
+ * once it has loaded).
+ */
+export function RequestForm({ me }: { me?: CallerInfo }) {
   const api = useApi(jitAccessApiRef);
   const { value, loading, error } = useAsync(() => api.getAccounts(), [api]);
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
-  return <RequestFormBody accounts={value!} />;
+  return <RequestFormBody accounts={value!} identityCenterUser={me?.identityCenterUser} />;
 }
 
-export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
+export function RequestFormBody({
+  accounts,
+  identityCenterUser,
+}: {
+  accounts: AccountsResponse;
+  /** Whether the caller has an Identity Center user; a missing one disables Submit. */
+  identityCenterUser?: IdentityCenterUserCheck;
+}) {
   const api = useApi(jitAccessApiRef);
   const alertApi = useApi(alertApiRef);
   const navigate = useNavigate();
@@ -97,6 +110,7 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
     !durationError &&
     reason.trim().length > 0 &&
     !breakGlassRefusal &&
+    identityCenterUser?.status !== 'missing' &&
     !submitting;
 
   const submit = async () => {
@@ -130,6 +144,17 @@ export function RequestFormBody({ accounts }: { accounts: AccountsResponse }) {
   return (
     <InfoCard title="Request access to an AWS account">
       <Grid container spacing={2}>
+        {identityCenterUser && identityCenterUser.status !== 'found' && (
+          <Grid item xs={12}>
+            <Alert
+              severity={identityCenterUser.status === 'missing' ? 'error' : 'warning'}
+              data-testid="identity-center-user"
+            >
+              {identityCenterUser.status === 'missing' && <strong>You cannot request access yet. </strong>}
+              {identityCenterUser.reason}
+            </Alert>
+          </Grid>
+        )}
         <Grid item xs={12} md={6}>
           <TextField
             select

@@ -9,7 +9,7 @@ import type {
   IdentityCenterEmulator,
 } from '@jit-access/identity-center-emulator';
 import { JIT_MANAGED_TAG_KEY } from '@jit-access/plugin-jit-access-common';
-import type { JitStore, StoredRequest } from '../database';
+import type { JitStore, StoredRequest } from '../../../plugins/jit-access-backend/src/database';
 
 export const assignmentKey = (a: {
   accountId: string;

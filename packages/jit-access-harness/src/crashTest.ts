@@ -12,23 +12,23 @@
  * test files engineCrash.*.test.ts declare it per database, so that jest can
  * run the two at once.
  */
-import { onboardForGrants } from './onboard';
+import { onboardForGrants } from '../../../plugins/jit-access-backend/src/__testUtils__/onboard';
 import {
   demoSeed,
   EmulatorSeed,
   IdentityCenterEmulator,
   startIdentityCenterEmulator,
 } from '@jit-access/identity-center-emulator';
-import type { StoredRequest } from '../database';
-import { createTestStore } from '../database/__testUtils__/testStore';
+import type { StoredRequest } from '../../../plugins/jit-access-backend/src/database';
+import { createTestStore } from '../../../plugins/jit-access-backend/src/database/__testUtils__/testStore';
 import { compareWithIdentityCenter, unsettledRequests } from './convergence';
 import {
   EngineWorker,
   SharedDatabase,
   SharedDatabaseKind,
-  seededRandom,
   startEngineWorker,
 } from './engineProcesses';
+import { seededRandom } from '../../../plugins/jit-access-backend/src/__testUtils__/seededRandom';
 
 const LEASE_MS = 1_000;
 

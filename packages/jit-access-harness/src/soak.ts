@@ -22,15 +22,15 @@ import {
   RequestStatus,
 } from '@jit-access/plugin-jit-access-common';
 import { readFileSync } from 'node:fs';
-import { createTestStore } from '../database/__testUtils__/testStore';
-import { TABLE_EVENTS } from '../database/tables';
+import { createTestStore } from '../../../plugins/jit-access-backend/src/database/__testUtils__/testStore';
+import { TABLE_EVENTS } from '../../../plugins/jit-access-backend/src/database/tables';
 import { compareWithIdentityCenter, unsettledRequests } from './convergence';
 import {
   EngineWorker,
-  seededRandom,
   SharedDatabaseKind,
   startTsProcess,
 } from './engineProcesses';
+import { seededRandom } from '../../../plugins/jit-access-backend/src/__testUtils__/seededRandom';
 import type { SoakReplicaConfig } from './soakReplica';
 
 const POLICY = JSON.stringify({

@@ -16,11 +16,11 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import knexFactory, { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
-import { createTestStore } from '../database/__testUtils__/testStore';
-import { SdkIdentityCenterGateway } from '../identity-center';
-import type { AccountDirectory } from '../service/AccountDirectory';
-import { LifecycleEngine } from '../lifecycle/LifecycleEngine';
-import { ENTITIES } from './demoCatalog';
+import { createTestStore } from '../../../plugins/jit-access-backend/src/database/__testUtils__/testStore';
+import { SdkIdentityCenterGateway } from '../../../plugins/jit-access-backend/src/identity-center';
+import type { AccountDirectory } from '../../../plugins/jit-access-backend/src/service/AccountDirectory';
+import { LifecycleEngine } from '../../../plugins/jit-access-backend/src/lifecycle/LifecycleEngine';
+import { ENTITIES } from '../../../plugins/jit-access-backend/src/__testUtils__/demoCatalog';
 
 export interface WorkerConfig {
   db: Knex.Config;

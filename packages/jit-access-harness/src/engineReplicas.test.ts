@@ -11,14 +11,14 @@ import {
   IdentityCenterEmulator,
   startIdentityCenterEmulator,
 } from '@jit-access/identity-center-emulator';
-import { createTestStore } from '../database/__testUtils__/testStore';
+import { createTestStore } from '../../../plugins/jit-access-backend/src/database/__testUtils__/testStore';
 import {
   EngineWorker,
   SharedDatabase,
   sharedDatabaseKinds,
   startEngineWorker,
-} from '../__testUtils__/engineProcesses';
-import { addSessionUsers, createSessions } from '../__testUtils__/sessions';
+} from './engineProcesses';
+import { addSessionUsers, createSessions } from '../../../plugins/jit-access-backend/src/__testUtils__/sessions';
 
 const SESSIONS = Number(process.env.JIT_REPLICA_SESSIONS ?? 500);
 const postgres = sharedDatabaseKinds({ postgresOnly: true })[0];

@@ -1,12 +1,12 @@
 /*
  * Soak: two backend replicas on one PostgreSQL under mixed load
- * with Identity Center faults; see __testUtils__/soak.ts. The default test
+ * with Identity Center faults; see soak.ts. The default test
  * run soaks for JIT_SOAK_MINUTES = 1; `yarn soak` at the root runs the
  * 10-minute version and writes docs/benchmarks/soak.{json,md}.
  */
 import { writeFileSync } from 'node:fs';
-import { sharedDatabaseKinds } from '../__testUtils__/engineProcesses';
-import { runSoak } from '../__testUtils__/soak';
+import { sharedDatabaseKinds } from './engineProcesses';
+import { runSoak } from './soak';
 
 const minutes = Number(process.env.JIT_SOAK_MINUTES ?? 1);
 const seed = Number(process.env.JIT_SOAK_SEED ?? Date.now() % 1_000_000);

@@ -11,7 +11,7 @@
 import knexFactory, { Knex } from 'knex';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { createHarness } from './harness';
+import { createHarness } from '../../../plugins/jit-access-backend/src/__testUtils__/harness';
 
 export interface SoakReplicaConfig {
   db: Knex.Config;

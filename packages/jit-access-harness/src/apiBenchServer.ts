@@ -23,7 +23,7 @@ import {
   benchEntities,
   benchUserInfo,
 } from './benchCatalog';
-import { createHarness } from './harness';
+import { createHarness } from '../../../plugins/jit-access-backend/src/__testUtils__/harness';
 
 export interface ApiBenchServerConfig {
   db: Knex.Config;

@@ -25,14 +25,14 @@ import {
 } from '@jit-access/identity-center-emulator';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { createTestStore } from '../src/database/__testUtils__/testStore';
-import { SdkIdentityCenterGateway } from '../src/identity-center';
-import { LifecycleEngine } from '../src/lifecycle/LifecycleEngine';
+import { createTestStore } from '../../../../plugins/jit-access-backend/src/database/__testUtils__/testStore';
+import { SdkIdentityCenterGateway } from '../../../../plugins/jit-access-backend/src/identity-center';
+import { LifecycleEngine } from '../../../../plugins/jit-access-backend/src/lifecycle/LifecycleEngine';
 import {
   sharedDatabaseKinds,
   startEngineWorker,
-} from '../src/__testUtils__/engineProcesses';
-import { addSessionUsers, createSessions } from '../src/__testUtils__/sessions';
+} from '../engineProcesses';
+import { addSessionUsers, createSessions } from '../../../../plugins/jit-access-backend/src/__testUtils__/sessions';
 
 const QUOTA = 20;
 const EXPIRY_WINDOW_MS = 60_000;
@@ -227,7 +227,7 @@ async function main() {
   const replicaCounts = arg('replicas', '1,2').split(',').map(Number);
   const out = resolve(
     __dirname,
-    '../../..',
+    '../../../..',
     arg('out', 'docs/benchmarks/lifecycle.json'),
   );
   const started = new Date().toISOString();
