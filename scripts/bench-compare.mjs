@@ -4,7 +4,8 @@
  * (see docs/benchmarks.md, "Refactor check"):
  *
  *   node scripts/bench-compare.mjs --base <git ref> [--head <git ref>]
- *     [--runs 3] [--which api,lifecycle] [bench options]
+ *     [--runs 3] [--which api,lifecycle] [--out-dir DIR] [bench options]
+ *   node scripts/bench-compare.mjs --render docs/benchmarks/compare.json
  *
  * The base (and the head, when --head is given; otherwise the head is this
  * working tree, uncommitted changes included) is checked out in a temporary
@@ -266,14 +267,14 @@ function fmt(x, unit) {
 const pct = x => (x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(0)}%`);
 
 function markdown(report) {
-  const { base, head, runs: perSide, rows, runs } = report;
+  const { base, head, runsPerSide: perSide, rows, runs } = report;
   const lines = [
     `# Benchmarks, old and new code alternated`,
     '',
     `\`${report.command}\`, ${report.started} to ${report.finished ?? '(unfinished)'}, ${report.cpus} cores.`,
     '',
-    `- base: \`${base.ref}\` = ${base.sha.slice(0, 7)} (${base.subject})`,
-    `- head: \`${head.ref}\` = ${head.sha.slice(0, 7)}${head.uncommittedChanges ? ' + uncommitted changes' : ''} (${head.subject})`,
+    `- base: ${base.ref === base.sha.slice(0, base.ref.length) ? '' : `\`${base.ref}\` = `}${base.sha.slice(0, 7)} (${base.subject})`,
+    `- head: ${head.ref === head.sha.slice(0, head.ref.length) ? '' : `\`${head.ref}\` = `}${head.sha.slice(0, 7)}${head.uncommittedChanges ? ' + uncommitted changes' : ''} (${head.subject})`,
     `- ${perSide} runs per side, order base, head, head, base, …; bench options: ${Object.entries(report.benchArgs)
       .filter(([b]) => report.which.includes(b))
       .map(([b, a]) => `${b} \`${Object.entries(a).map(([k, v]) => `--${k} ${v}`).join(' ')}\`${Object.entries(report.env[b]).map(([k, v]) => ` ${k}=${v}`).join('')}`)
@@ -307,6 +308,14 @@ let current; // the bench run in progress, stopped on SIGINT/SIGTERM
 let cleanup = () => undefined;
 
 async function main() {
+  if (process.argv[2] === '--render') {
+    // --render compare.json: writes the .md beside it again from the JSON.
+    const file = resolve(process.argv[3]);
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    report.runsPerSide ??= Math.max(...BENCHES.map(b => report.runs.filter(r => r.bench === b && r.side === 'base').length));
+    writeFileSync(file.replace(/\.json$/, '.md'), markdown(report));
+    return;
+  }
   const opts = parseArgs(process.argv.slice(2));
   const outDir = resolve(ROOT, opts.outDir);
   mkdirSync(outDir, { recursive: true });
@@ -342,7 +351,7 @@ async function main() {
     command: `node scripts/bench-compare.mjs ${process.argv.slice(2).join(' ')}`,
     started: new Date().toISOString(),
     cpus: cpus().length,
-    runs: opts.runs,
+    runsPerSide: opts.runs,
     which: opts.which,
     benchArgs: opts.benchArgs,
     env: Object.fromEntries(
