@@ -226,6 +226,13 @@ describe.each(databases.eachSupportedId())('GET /requests?view=approvals on two 
       const page = await two.as('bob').get('/requests?view=approvals');
       expect(page.status).toBe(200);
       expect(ids(page)).toEqual([b, a]);
+      // Each listed request says it can be decided, so the page needs no read per row.
+      for (const item of page.body.items) {
+        expect(item.actions).toEqual([
+          { action: 'approve', allowed: true },
+          { action: 'reject', allowed: true },
+        ]);
+      }
       const etag = page.headers.etag;
       expect(etag).toBeTruthy();
       const unchanged = await two.as('bob').get('/requests?view=approvals').set('If-None-Match', etag);

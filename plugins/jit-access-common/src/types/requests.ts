@@ -124,6 +124,13 @@ export interface AccessRequest {
   activatedAt?: string;
   expiresAt?: string;
   endedAt?: string;
+  /**
+   * The caller's verdicts on the actions of this request, on lists that
+   * decide them: Pending approvals lists only requests the caller may decide
+   * now, each with approve and reject allowed (the server decides again
+   * when they act).
+   */
+  actions?: RequestAction[];
 }
 
 /** @public */

@@ -2,6 +2,7 @@ import { NotAllowedError } from '@backstage/errors';
 import {
   type AccessRequest,
   type Page,
+  type RequestAction,
   type RequestListQuery,
   jitAccessApproverFeaturesPermission,
   jitAccessRequestApproveFinalPermission,
@@ -15,6 +16,16 @@ import { peopleNamedIn, withNamesFrom } from '../people';
 
 /** A request list as asked for: the view, its filters and the page (`requestListQuerySchema` of -common). */
 export type { RequestListQuery };
+
+/**
+ * The actions of a request on Pending approvals: only requests whose current
+ * step the caller may approve are listed, and rejecting a step follows the
+ * same rule as approving it (decideApproval).
+ */
+const DECIDABLE: RequestAction[] = [
+  { action: 'approve', allowed: true },
+  { action: 'reject', allowed: true },
+];
 
 /** Which accounts' requests an approver sees: all for admins and approvers, else the accounts they own. */
 export type ApproverScope = { all: true } | { all: false; accountIds: string[] };
@@ -116,7 +127,10 @@ export class RequestLists {
     const shownKey = shown.map(r => `${r.id}\t${names.get(r.requester) ?? ''}`).join('\n');
     const last = this.#approvalsOf.get(page);
     if (last?.shown === shownKey) return last.response;
-    const response = { items: shown.map(r => withNamesFrom(r, names)), nextCursor: page.nextCursor };
+    const response = {
+      items: shown.map(r => ({ ...withNamesFrom(r, names), actions: DECIDABLE })),
+      nextCursor: page.nextCursor,
+    };
     this.#approvalsOf.set(page, { shown: shownKey, response });
     return response;
   }

@@ -46,6 +46,22 @@ describe('Pending approvals', () => {
     await waitFor(() => expect(jitApi.listRequests).toHaveBeenCalledTimes(2));
   });
 
+  it('takes the verdicts the list carries, without reading each request', async () => {
+    const jitApi = api([A, B]);
+    await renderFor(jitApi);
+    expect(await screen.findByRole('button', { name: 'Approve JIT-BBBBBB' })).toBeEnabled();
+    expect(jitApi.getRequest).not.toHaveBeenCalled();
+  });
+
+  it('reads the verdicts of rows that come without them', async () => {
+    const bare = ({ actions: _a, ...rest }: RequestDetail) => rest;
+    const jitApi = api([A, B], { listRequests: jest.fn(async () => ({ items: [bare(A), bare(B)] })) });
+    await renderFor(jitApi);
+    expect(await screen.findByRole('button', { name: 'Approve JIT-AAAAAA' })).toBeEnabled();
+    expect(jitApi.getRequest).toHaveBeenCalledWith('JIT-AAAAAA');
+    expect(jitApi.getRequest).toHaveBeenCalledWith('JIT-BBBBBB');
+  });
+
   it('rejects a row through the same dialog', async () => {
     const reject = jest.fn(async () => ({ ...B, status: 'rejected' as const }));
     await renderFor(api([A, B], { reject }));

@@ -4,7 +4,7 @@ import type { AccessRequest } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import Typography from '@material-ui/core/Typography';
-import { useCallback, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { RequestActions } from '../RequestDetail/RequestActions';
@@ -40,7 +40,16 @@ export function PendingApprovals() {
   const api = useApi(jitAccessApiRef);
   const list = useAsyncRetry(() => api.listRequests(QUERY), [api]);
   const [rows, setRows] = useState<AccessRequest[]>([]);
-  const details = useRequestDetails(api, list.value, rows);
+  // Rows of the approvals list carry their verdicts; others (an older
+  // backend) are read one by one.
+  const unjudged = useMemo(() => rows.filter(r => !r.actions), [rows]);
+  const fetched = useRequestDetails(api, list.value, unjudged);
+  const details = {
+    get: (id: string): LoadedDetail | undefined => {
+      const row = rows.find(r => r.id === id);
+      return row?.actions ? { ...row, actions: row.actions } : fetched.get(id);
+    },
+  };
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [bulk, setBulk] = useState<BulkState>();
   const { retry } = list;

@@ -1,9 +1,9 @@
-import type { AccessRequest, RequestDetail } from '@jit-access/plugin-jit-access-common';
+import type { AccessRequest, RequestAction } from '@jit-access/plugin-jit-access-common';
 import { useEffect, useRef, useState } from 'react';
 import type { JitAccessApi } from '../../api/JitAccessApi';
 
-/** A request's detail, or why it could not be read (decided and no longer visible, ...). */
-export type LoadedDetail = RequestDetail | Error;
+/** A request with the caller's verdicts, or why it could not be read (decided and no longer visible, ...). */
+export type LoadedDetail = (AccessRequest & { actions: RequestAction[] }) | Error;
 
 /**
  * The details of the rows shown, read once each: a list page has no actions,

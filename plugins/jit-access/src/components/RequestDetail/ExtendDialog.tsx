@@ -1,5 +1,5 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { formatMinutes, type RequestDetail } from '@jit-access/plugin-jit-access-common';
+import { formatMinutes, type AccessRequest } from '@jit-access/plugin-jit-access-common';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -17,7 +17,7 @@ import { requestPath } from '../shared/paths';
  * the same approval rules and duration limits, and continues the session
  * where it ends once approved.
  */
-export function ExtendDialog(props: { open: boolean; request: RequestDetail; onClose: () => void }) {
+export function ExtendDialog(props: { open: boolean; request: AccessRequest; onClose: () => void }) {
   const api = useApi(jitAccessApiRef);
   const alertApi = useApi(alertApiRef);
   const navigate = useNavigate();

@@ -1,5 +1,5 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import type { RequestAction, RequestDetail } from '@jit-access/plugin-jit-access-common';
+import type { AccessRequest, RequestAction, RequestDetail } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Tooltip from '@material-ui/core/Tooltip';
@@ -25,7 +25,8 @@ const LABEL: Record<RequestAction['action'], string> = {
  * text, so nobody has to guess why they cannot approve.
  */
 export function RequestActions(props: {
-  request: RequestDetail;
+  /** A request with the caller's verdicts: its detail, or a Pending approvals row. */
+  request: AccessRequest & { actions: RequestAction[] };
   onChanged: (r: RequestDetail) => void;
   only?: Array<RequestAction['action']>;
   hideIrrelevant?: boolean;
