@@ -57,7 +57,13 @@ const DEFAULTS = {
 const DEFAULT_ENV = { api: { JIT_BENCH_REQUESTS: '50000' }, lifecycle: {} };
 
 function parseArgs(argv) {
-  const opts = { runs: 3, which: BENCHES, outDir: 'docs/benchmarks', head: undefined, base: undefined };
+  const opts = {
+    runs: 3,
+    which: BENCHES,
+    outDir: 'docs/benchmarks',
+    head: undefined,
+    base: undefined,
+  };
   const common = {};
   const perBench = { api: {}, lifecycle: {} };
   for (let i = 0; i < argv.length; i++) {
@@ -65,14 +71,16 @@ function parseArgs(argv) {
     if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}`);
     const name = a.slice(2);
     const value = argv[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new Error(`${a} needs a value`);
+    if (value === undefined || value.startsWith('--'))
+      throw new Error(`${a} needs a value`);
     i++;
     if (name === 'base') opts.base = value;
     else if (name === 'head') opts.head = value;
     else if (name === 'runs') opts.runs = Number(value);
     else if (name === 'which') opts.which = value.split(',').filter(Boolean);
     else if (name === 'out-dir') opts.outDir = value;
-    else if (name === 'out') throw new Error('--out is set per run by the comparison; use --out-dir');
+    else if (name === 'out')
+      throw new Error('--out is set per run by the comparison; use --out-dir');
     else {
       const bench = BENCHES.find(b => name.startsWith(`${b}-`));
       if (bench) perBench[bench][name.slice(bench.length + 1)] = value;
@@ -80,15 +88,19 @@ function parseArgs(argv) {
     }
   }
   if (!opts.base) throw new Error('--base <git ref> is required');
-  if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new Error('--runs must be a positive integer');
-  for (const w of opts.which) if (!BENCHES.includes(w)) throw new Error(`--which: unknown benchmark ${w}`);
+  if (!Number.isInteger(opts.runs) || opts.runs < 1)
+    throw new Error('--runs must be a positive integer');
+  for (const w of opts.which)
+    if (!BENCHES.includes(w))
+      throw new Error(`--which: unknown benchmark ${w}`);
   opts.benchArgs = Object.fromEntries(
     BENCHES.map(b => [b, { ...DEFAULTS[b], ...common, ...perBench[b] }]),
   );
   return opts;
 }
 
-const git = (...args) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' }).trim();
+const git = (...args) =>
+  execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' }).trim();
 
 /** A detached worktree of `ref` with this tree's dependencies copied in. */
 function makeWorktree(ref, parent, name) {
@@ -100,31 +112,55 @@ function makeWorktree(ref, parent, name) {
     if (!existsSync(join(ROOT, group))) continue;
     for (const p of readdirSync(join(ROOT, group))) {
       const nm = join(group, p, 'node_modules');
-      if (existsSync(join(ROOT, nm)) && existsSync(join(dir, group, p))) copies.push(nm);
+      if (existsSync(join(ROOT, nm)) && existsSync(join(dir, group, p)))
+        copies.push(nm);
     }
   }
   for (const nm of copies) {
     // cp -a keeps the relative symlinks (node_modules/@jit-access/* -> ../../plugins/*).
     execFileSync('cp', ['-a', join(ROOT, nm), join(dir, nm)]);
   }
-  if (existsSync(join(ROOT, '.toolchain'))) symlinkSync(join(ROOT, '.toolchain'), join(dir, '.toolchain'));
-  console.error(`worktree ${dir} (${ref}): ${copies.join(', ')} copied in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (existsSync(join(ROOT, '.toolchain')))
+    symlinkSync(join(ROOT, '.toolchain'), join(dir, '.toolchain'));
+  console.error(
+    `worktree ${dir} (${ref}): ${copies.join(', ')} copied in ${(
+      (Date.now() - started) /
+      1000
+    ).toFixed(0)} s`,
+  );
   return dir;
 }
 
 function describe(tree, ref) {
-  const sha = execFileSync('git', ['-C', tree, 'rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
-  const subject = execFileSync('git', ['-C', tree, 'log', '-1', '--format=%s'], { encoding: 'utf8' }).trim();
-  const dirty = ref === undefined
-    ? execFileSync('git', ['-C', tree, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== ''
-    : false;
-  return { ref: ref ?? 'working tree', sha, subject: subject.slice(0, 100), uncommittedChanges: dirty };
+  const sha = execFileSync('git', ['-C', tree, 'rev-parse', 'HEAD'], {
+    encoding: 'utf8',
+  }).trim();
+  const subject = execFileSync(
+    'git',
+    ['-C', tree, 'log', '-1', '--format=%s'],
+    { encoding: 'utf8' },
+  ).trim();
+  const dirty =
+    ref === undefined
+      ? execFileSync(
+          'git',
+          ['-C', tree, 'status', '--porcelain', '--untracked-files=no'],
+          { encoding: 'utf8' },
+        ).trim() !== ''
+      : false;
+  return {
+    ref: ref ?? 'working tree',
+    sha,
+    subject: subject.slice(0, 100),
+    uncommittedChanges: dirty,
+  };
 }
 
 /** base, head, head, base, base, head, …: `runs` of each. */
 function order(runs) {
   const seq = [];
-  for (let i = 0; seq.length < 2 * runs; i++) seq.push(...(i % 2 ? ['head', 'base'] : ['base', 'head']));
+  for (let i = 0; seq.length < 2 * runs; i++)
+    seq.push(...(i % 2 ? ['head', 'base'] : ['base', 'head']));
   return seq;
 }
 
@@ -153,8 +189,15 @@ function runBench(tree, bench, args, env, outFile, logFile) {
       log.end();
       if (code === 0) resolvePromise(stdout);
       else {
-        const tail = readFileSync(logFile, 'utf8').split('\n').slice(-30).join('\n');
-        reject(new Error(`${bench} in ${tree} exited with ${code}; log ${logFile}:\n${tail}`));
+        const tail = readFileSync(logFile, 'utf8')
+          .split('\n')
+          .slice(-30)
+          .join('\n');
+        reject(
+          new Error(
+            `${bench} in ${tree} exited with ${code}; log ${logFile}:\n${tail}`,
+          ),
+        );
       }
     });
   });
@@ -164,7 +207,8 @@ function runBench(tree, bench, args, env, outFile, logFile) {
 function metricsOf(bench, json) {
   const m = {};
   const put = (label, unit, value) => {
-    if (typeof value === 'number' && Number.isFinite(value)) m[label] = { label, unit, value };
+    if (typeof value === 'number' && Number.isFinite(value))
+      m[label] = { label, unit, value };
   };
   if (bench === 'api') {
     for (const r of json.results ?? []) {
@@ -178,7 +222,9 @@ function metricsOf(bench, json) {
     put('create + approve: pairs/s', '/s', json.pairsPerSecond);
   } else {
     for (const r of json.revokes ?? []) {
-      const s = `${r.scenario}, ${r.sessions} sessions, ${r.replicas} replica${r.replicas > 1 ? 's' : ''}`;
+      const s = `${r.scenario}, ${r.sessions} sessions, ${r.replicas} replica${
+        r.replicas > 1 ? 's' : ''
+      }`;
       put(`${s}: revoke lag p50`, 's', r.lagP50);
       put(`${s}: revoke lag p95`, 's', r.lagP95);
       put(`${s}: revoke lag max`, 's', r.lagMax);
@@ -207,14 +253,21 @@ function metricsOfTables(stdout) {
       header = undefined;
       continue;
     }
-    const cells = line.split('|').slice(1, -1).map(c => c.trim());
+    const cells = line
+      .split('|')
+      .slice(1, -1)
+      .map(c => c.trim());
     if (!header) header = cells;
     else if (!cells.every(c => /^:?-+:?$/.test(c))) {
       cells.slice(1).forEach((c, i) => {
         const match = /^(-?[\d,]*\.?\d+)\s*(ms|s|%)?$/.exec(c);
         if (!match) return;
         const label = `${cells[0]}: ${header[i + 1]}`;
-        m[label] = { label, unit: match[2] ?? '', value: Number(match[1].replace(/,/g, '')) };
+        m[label] = {
+          label,
+          unit: match[2] ?? '',
+          value: Number(match[1].replace(/,/g, '')),
+        };
       });
     }
   }
@@ -228,29 +281,54 @@ const median = xs => {
 };
 const spreadOf = xs => {
   const med = median(xs);
-  return med === 0 ? (Math.max(...xs) === Math.min(...xs) ? 0 : Infinity) : (Math.max(...xs) - Math.min(...xs)) / Math.abs(med);
+  return med === 0
+    ? Math.max(...xs) === Math.min(...xs)
+      ? 0
+      : Infinity
+    : (Math.max(...xs) - Math.min(...xs)) / Math.abs(med);
 };
 
 function compare(runs) {
   const rows = [];
   for (const bench of BENCHES) {
     const labels = [];
-    for (const r of runs) if (r.bench === bench) for (const l of Object.keys(r.metrics)) if (!labels.includes(l)) labels.push(l);
+    for (const r of runs)
+      if (r.bench === bench)
+        for (const l of Object.keys(r.metrics))
+          if (!labels.includes(l)) labels.push(l);
     for (const label of labels) {
-      const side = s => runs.filter(r => r.bench === bench && r.side === s && r.metrics[label]).map(r => r.metrics[label].value);
+      const side = s =>
+        runs
+          .filter(r => r.bench === bench && r.side === s && r.metrics[label])
+          .map(r => r.metrics[label].value);
       const base = side('base');
       const head = side('head');
-      const unit = runs.find(r => r.bench === bench && r.metrics[label]).metrics[label].unit;
+      const unit = runs.find(r => r.bench === bench && r.metrics[label])
+        .metrics[label].unit;
       const row = { bench, metric: label, unit, base, head };
       if (base.length && head.length) {
         row.baseMedian = median(base);
         row.headMedian = median(head);
-        row.ratio = row.baseMedian === 0 ? (row.headMedian === 0 ? 1 : null) : row.headMedian / row.baseMedian;
+        row.ratio =
+          row.baseMedian === 0
+            ? row.headMedian === 0
+              ? 1
+              : null
+            : row.headMedian / row.baseMedian;
         row.baseSpread = spreadOf(base);
         row.headSpread = spreadOf(head);
-        const diff = row.baseMedian === 0 ? (row.headMedian === 0 ? 0 : Infinity) : Math.abs(row.headMedian - row.baseMedian) / Math.abs(row.baseMedian);
+        const diff =
+          row.baseMedian === 0
+            ? row.headMedian === 0
+              ? 0
+              : Infinity
+            : Math.abs(row.headMedian - row.baseMedian) /
+              Math.abs(row.baseMedian);
         // With one run per side there is no spread to compare against.
-        row.withinSpread = base.length > 1 && head.length > 1 ? diff <= Math.max(row.baseSpread, row.headSpread) : null;
+        row.withinSpread =
+          base.length > 1 && head.length > 1
+            ? diff <= Math.max(row.baseSpread, row.headSpread)
+            : null;
       }
       rows.push(row);
     }
@@ -261,34 +339,65 @@ function compare(runs) {
 function fmt(x, unit) {
   if (x === undefined || x === null || !Number.isFinite(x)) return '-';
   const abs = Math.abs(x);
-  const d = abs >= 100 || (unit === '' && Number.isInteger(x)) ? 0 : abs >= 10 ? 1 : 2;
-  return `${x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d })}${unit && unit !== '/s' ? ` ${unit}` : ''}`;
+  const d =
+    abs >= 100 || (unit === '' && Number.isInteger(x)) ? 0 : abs >= 10 ? 1 : 2;
+  return `${x.toLocaleString('en-US', {
+    minimumFractionDigits: d,
+    maximumFractionDigits: d,
+  })}${unit && unit !== '/s' ? ` ${unit}` : ''}`;
 }
-const pct = x => (x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(0)}%`);
+const pct = x =>
+  x === undefined || !Number.isFinite(x) ? '-' : `${(x * 100).toFixed(0)}%`;
 
 function markdown(report) {
   const { base, head, runsPerSide: perSide, rows, runs } = report;
   const lines = [
     `# Benchmarks, old and new code alternated`,
     '',
-    `\`${report.command}\`, ${report.started} to ${report.finished ?? '(unfinished)'}, ${report.cpus} cores.`,
+    `\`${report.command}\`, ${report.started} to ${
+      report.finished ?? '(unfinished)'
+    }, ${report.cpus} cores.`,
     '',
-    `- base: ${base.ref === base.sha.slice(0, base.ref.length) ? '' : `\`${base.ref}\` = `}${base.sha.slice(0, 7)} (${base.subject})`,
-    `- head: ${head.ref === head.sha.slice(0, head.ref.length) ? '' : `\`${head.ref}\` = `}${head.sha.slice(0, 7)}${head.uncommittedChanges ? ' + uncommitted changes' : ''} (${head.subject})`,
-    `- ${perSide} runs per side, order base, head, head, base, …; bench options: ${Object.entries(report.benchArgs)
+    `- base: ${
+      base.ref === base.sha.slice(0, base.ref.length)
+        ? ''
+        : `\`${base.ref}\` = `
+    }${base.sha.slice(0, 7)} (${base.subject})`,
+    `- head: ${
+      head.ref === head.sha.slice(0, head.ref.length)
+        ? ''
+        : `\`${head.ref}\` = `
+    }${head.sha.slice(0, 7)}${
+      head.uncommittedChanges ? ' + uncommitted changes' : ''
+    } (${head.subject})`,
+    `- ${perSide} runs per side, order base, head, head, base, …; bench options: ${Object.entries(
+      report.benchArgs,
+    )
       .filter(([b]) => report.which.includes(b))
-      .map(([b, a]) => `${b} \`${Object.entries(a).map(([k, v]) => `--${k} ${v}`).join(' ')}\`${Object.entries(report.env[b]).map(([k, v]) => ` ${k}=${v}`).join('')}`)
+      .map(
+        ([b, a]) =>
+          `${b} \`${Object.entries(a)
+            .map(([k, v]) => `--${k} ${v}`)
+            .join(' ')}\`${Object.entries(report.env[b])
+            .map(([k, v]) => ` ${k}=${v}`)
+            .join('')}`,
+      )
       .join('; ')}`,
     '',
-    'Median of each side, head/base, each side\'s run-to-run spread ((max − min) / median), and whether the medians differ by no more than the larger spread:',
+    "Median of each side, head/base, each side's run-to-run spread ((max − min) / median), and whether the medians differ by no more than the larger spread:",
     '',
     '| bench | metric | base | head | head/base | base spread | head spread | within spread |',
     '| --- | --- | --: | --: | --: | --: | --: | --- |',
     ...rows.map(
       r =>
-        `| ${r.bench} | ${r.metric} | ${fmt(r.baseMedian, r.unit)} | ${fmt(r.headMedian, r.unit)} | ${
-          r.ratio == null ? '-' : r.ratio.toFixed(2)
-        } | ${r.base.length > 1 ? pct(r.baseSpread) : '-'} | ${r.head.length > 1 ? pct(r.headSpread) : '-'} | ${r.withinSpread == null ? '-' : r.withinSpread ? 'yes' : '**no**'} |`,
+        `| ${r.bench} | ${r.metric} | ${fmt(r.baseMedian, r.unit)} | ${fmt(
+          r.headMedian,
+          r.unit,
+        )} | ${r.ratio == null ? '-' : r.ratio.toFixed(2)} | ${
+          r.base.length > 1 ? pct(r.baseSpread) : '-'
+        } | ${r.head.length > 1 ? pct(r.headSpread) : '-'} | ${
+          r.withinSpread == null ? '-' : r.withinSpread ? 'yes' : '**no**'
+        } |`,
     ),
     '',
     'Runs (load average of the machine, 1 minute, at the start and the end of each):',
@@ -297,7 +406,12 @@ function markdown(report) {
     '| --: | --- | --- | --- | --: | --- |',
     ...runs.map(
       (r, i) =>
-        `| ${i + 1} | ${r.bench} | ${r.side} | ${r.started.slice(11, 19)} | ${r.seconds.toFixed(0)} s | ${r.loadBefore.toFixed(1)} → ${r.loadAfter.toFixed(1)} |`,
+        `| ${i + 1} | ${r.bench} | ${r.side} | ${r.started.slice(
+          11,
+          19,
+        )} | ${r.seconds.toFixed(0)} s | ${r.loadBefore.toFixed(
+          1,
+        )} → ${r.loadAfter.toFixed(1)} |`,
     ),
   ];
   if (report.error) lines.push('', `**Unfinished:** ${report.error}`);
@@ -312,7 +426,11 @@ async function main() {
     // --render compare.json: writes the .md beside it again from the JSON.
     const file = resolve(process.argv[3]);
     const report = JSON.parse(readFileSync(file, 'utf8'));
-    report.runsPerSide ??= Math.max(...BENCHES.map(b => report.runs.filter(r => r.bench === b && r.side === 'base').length));
+    report.runsPerSide ??= Math.max(
+      ...BENCHES.map(
+        b => report.runs.filter(r => r.bench === b && r.side === 'base').length,
+      ),
+    );
     writeFileSync(file.replace(/\.json$/, '.md'), markdown(report));
     return;
   }
@@ -348,19 +466,32 @@ async function main() {
     });
   }
   const report = {
-    command: `node scripts/bench-compare.mjs ${process.argv.slice(2).join(' ')}`,
+    command: `node scripts/bench-compare.mjs ${process.argv
+      .slice(2)
+      .join(' ')}`,
     started: new Date().toISOString(),
     cpus: cpus().length,
     runsPerSide: opts.runs,
     which: opts.which,
     benchArgs: opts.benchArgs,
     env: Object.fromEntries(
-      BENCHES.map(b => [b, Object.fromEntries(Object.entries(DEFAULT_ENV[b]).map(([k, v]) => [k, process.env[k] ?? v]))]),
+      BENCHES.map(b => [
+        b,
+        Object.fromEntries(
+          Object.entries(DEFAULT_ENV[b]).map(([k, v]) => [
+            k,
+            process.env[k] ?? v,
+          ]),
+        ),
+      ]),
     ),
   };
   const write = () => {
     report.rows = compare(report.runs);
-    writeFileSync(join(outDir, 'compare.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(
+      join(outDir, 'compare.json'),
+      `${JSON.stringify(report, null, 2)}\n`,
+    );
     writeFileSync(join(outDir, 'compare.md'), markdown(report));
   };
   try {
@@ -384,8 +515,20 @@ async function main() {
         const env = report.env[bench];
         const loadBefore = loadavg()[0];
         const t0 = Date.now();
-        console.error(`[${n}/${total}] ${bench}, ${side} (${report[side].sha.slice(0, 7)}), load ${loadBefore.toFixed(1)}...`);
-        const stdout = await runBench(trees[side], bench, opts.benchArgs[bench], env, outFile, logFile);
+        console.error(
+          `[${n}/${total}] ${bench}, ${side} (${report[side].sha.slice(
+            0,
+            7,
+          )}), load ${loadBefore.toFixed(1)}...`,
+        );
+        const stdout = await runBench(
+          trees[side],
+          bench,
+          opts.benchArgs[bench],
+          env,
+          outFile,
+          logFile,
+        );
         const metrics = existsSync(outFile)
           ? metricsOf(bench, JSON.parse(readFileSync(outFile, 'utf8')))
           : metricsOfTables(stdout);
@@ -399,7 +542,11 @@ async function main() {
           loadAfter: loadavg()[0],
           metrics,
         });
-        console.error(`[${n}/${total}] done in ${seconds.toFixed(0)} s, ${Object.keys(metrics).length} metrics`);
+        console.error(
+          `[${n}/${total}] done in ${seconds.toFixed(0)} s, ${
+            Object.keys(metrics).length
+          } metrics`,
+        );
         write();
       }
     }
