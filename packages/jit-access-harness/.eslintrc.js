@@ -6,5 +6,7 @@ module.exports = require('@backstage/cli/config/eslint-factory')(__dirname, {
     '@backstage/no-relative-monorepo-imports': 'off',
     'no-restricted-imports': 'off',
     'no-restricted-syntax': 'off',
+    // The crash tests assert through expectConverged (crashConverged.ts).
+    'jest/expect-expect': ['warn', { assertFunctionNames: ['expect', 'expectConverged'] }],
   },
 });
