@@ -47,6 +47,12 @@ export interface Config {
         callsPerSecond?: number;
         /** CreateAccountAssignment operations in progress at once. Default 10. */
         maxCreatesInFlight?: number;
+        /**
+         * Identity Store API calls per second (user lookups: `GetUserId`),
+         * paced apart from the admin API so that lookups never delay grants
+         * and revocations. Default 20.
+         */
+        identityStoreCallsPerSecond?: number;
       };
     };
 

@@ -26,6 +26,13 @@ export interface CallOptions {
   retryConflictsUntilDeadline?: boolean;
   /** Reclassify a failure (true: transient, false: permanent, undefined: keep). */
   classify?: (error: IdentityCenterError) => boolean | undefined;
+  /**
+   * The API the call goes to: the SSO Admin API (default) or the Identity
+   * Store API, which AWS throttles apart and which is paced by its own
+   * limiter, so user lookups never wait behind grants and revocations, nor
+   * delay them.
+   */
+  api?: 'sso-admin' | 'identity-store';
 }
 
 /** The status of an asynchronous Identity Center operation. */
@@ -81,6 +88,7 @@ export class IdentityCenterCalls {
   readonly sso: SSOAdminClient;
   readonly ids: IdentitystoreClient;
   readonly limiter: RateLimiter;
+  readonly identityStoreLimiter: RateLimiter;
   readonly #configured: Partial<IdentityCenterInstance>;
   #instance?: Promise<IdentityCenterInstance>;
   readonly #retry: RetryPolicy;
@@ -95,6 +103,8 @@ export class IdentityCenterCalls {
     sso: SSOAdminClient;
     ids: IdentitystoreClient;
     limiter: RateLimiter;
+    /** Paces Identity Store calls; without it they share `limiter`. */
+    identityStoreLimiter?: RateLimiter;
     retry: RetryPolicy;
     /** The configured instance; what is missing is found with ListInstances. */
     instanceArn?: string;
@@ -107,6 +117,7 @@ export class IdentityCenterCalls {
     this.sso = options.sso;
     this.ids = options.ids;
     this.limiter = options.limiter;
+    this.identityStoreLimiter = options.identityStoreLimiter ?? options.limiter;
     this.#configured = {
       instanceArn: options.instanceArn,
       identityStoreId: options.identityStoreId,
@@ -176,7 +187,10 @@ export class IdentityCenterCalls {
   ): Promise<T> {
     return withRetries(
       async () => {
-        await this.limiter.acquire();
+        await (options.api === 'identity-store'
+          ? this.identityStoreLimiter
+          : this.limiter
+        ).acquire();
         try {
           return await send();
         } catch (e) {

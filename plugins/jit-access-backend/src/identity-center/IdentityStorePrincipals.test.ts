@@ -1,11 +1,13 @@
 import { NotFoundError } from '@backstage/errors';
 import { IdentityCenterEmulator } from '@jit-access/identity-center-emulator';
 import { IdentityCenterError } from './IdentityCenterError';
+import { RateLimiter } from './RateLimiter';
 import { SdkIdentityCenterGateway } from './SdkIdentityCenterGateway';
 import {
   ALICE,
   BOB,
   rejection,
+  RO,
   startGatewayEmulator,
   stopGatewayEmulator,
 } from './__testUtils__/gatewayEmulator';
@@ -57,6 +59,42 @@ describe('SdkIdentityCenterGateway against the Identity Center emulator: princip
   it('matches emails.value when configured', async () => {
     await start({}, { principalAttribute: 'emails.value' });
     expect(await gateway.resolvePrincipalId('alice@example.com')).toBe(ALICE);
+  });
+
+  it('user lookups are paced by the Identity Store limiter, never taking a turn of the SSO Admin one', async () => {
+    const ssoAdmin = new RateLimiter({
+      callsPerSecond: 1000,
+      maxCreatesInFlight: 10,
+    });
+    const identityStore = new RateLimiter({
+      callsPerSecond: 1000,
+      maxCreatesInFlight: 1,
+    });
+    const ssoTurns = jest.spyOn(ssoAdmin, 'acquire');
+    const storeTurns = jest.spyOn(identityStore, 'acquire');
+    await start({}, { limiter: ssoAdmin, identityStoreLimiter: identityStore });
+    await gateway.resolvePrincipalId('alice@example.com');
+    await gateway.resolvePrincipalId('bob@example.com');
+    expect(storeTurns).toHaveBeenCalledTimes(2);
+    expect(ssoTurns).not.toHaveBeenCalled();
+    await gateway.listAssignments('111111111111', RO);
+    expect(ssoTurns).toHaveBeenCalledTimes(1);
+    expect(storeTurns).toHaveBeenCalledTimes(2);
+  });
+
+  it('a lookup does not wait behind a queue of admin calls', async () => {
+    // one admin call a second: four queued admin calls take three seconds
+    await start({}, { limits: { callsPerSecond: 1 } });
+    const admin = Promise.all(
+      [1, 2, 3, 4].map(() => gateway.listAssignments('111111111111', RO)),
+    );
+    let adminDone = false;
+    void admin.then(() => {
+      adminDone = true;
+    });
+    expect(await gateway.resolvePrincipalId('bob@example.com')).toBe(BOB);
+    expect(adminDone).toBe(false);
+    await admin;
   });
 
   it('a wrong identity store id is a permanent configuration error, not a missing user', async () => {

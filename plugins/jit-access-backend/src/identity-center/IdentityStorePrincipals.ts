@@ -46,18 +46,21 @@ export class IdentityStorePrincipals {
     const attribute = this.#attribute;
     const { identityStoreId } = await this.#calls.instance();
     try {
-      const out = await this.#calls.call('GetUserId', () =>
-        this.#calls.ids.send(
-          new GetUserIdCommand({
-            IdentityStoreId: identityStoreId,
-            AlternateIdentifier: {
-              UniqueAttribute: {
-                AttributePath: attribute,
-                AttributeValue: userName,
+      const out = await this.#calls.call(
+        'GetUserId',
+        () =>
+          this.#calls.ids.send(
+            new GetUserIdCommand({
+              IdentityStoreId: identityStoreId,
+              AlternateIdentifier: {
+                UniqueAttribute: {
+                  AttributePath: attribute,
+                  AttributeValue: userName,
+                },
               },
-            },
-          }),
-        ),
+            }),
+          ),
+        { api: 'identity-store' },
       );
       if (!out.UserId) {
         throw new IdentityCenterError('GetUserId: the answer has no UserId', {

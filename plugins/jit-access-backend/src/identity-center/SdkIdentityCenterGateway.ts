@@ -15,6 +15,7 @@ import {
 } from './IdentityCenterGateway';
 import {
   gatewayOptionsFromConfig,
+  identityStoreLimiterOf,
   rateLimiterOf,
   retryPolicyOf,
   sdkClientConfig,
@@ -81,6 +82,7 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
       sso: new SSOAdminClient(clientConfig),
       ids: new IdentitystoreClient(clientConfig),
       limiter: rateLimiterOf(options),
+      identityStoreLimiter: identityStoreLimiterOf(options),
       retry: retryPolicyOf(options),
     });
     this.#principals = new IdentityStorePrincipals(this.#calls, options);
@@ -98,7 +100,7 @@ export class SdkIdentityCenterGateway implements IdentityCenterGateway {
     return this.#calls.instance();
   }
 
-  /** The limiter every call of this gateway passes. */
+  /** The limiter every SSO Admin call of this gateway passes. */
   get limiter(): RateLimiter {
     return this.#calls.limiter;
   }

@@ -43,12 +43,21 @@ export interface SdkIdentityCenterGatewayOptions {
   /** Identity Store attribute `resolvePrincipalId` matches. Default `userName`. */
   principalAttribute?: 'userName' | 'emails.value';
   /**
-   * Identity Center quotas. Defaults: 20 calls/s, 10 creations in flight.
-   * Calls are paced at 95% of `callsPerSecond`, to absorb timing jitter.
+   * Identity Center quotas. Defaults: 20 SSO Admin calls/s, 10 creations in
+   * flight, 20 Identity Store calls/s (a separate API, throttled apart:
+   * user lookups are paced on their own, so they never delay grants and
+   * revocations). Calls are paced at 95% of the rates, to absorb timing
+   * jitter.
    */
-  limits?: { callsPerSecond?: number; maxCreatesInFlight?: number };
-  /** A limiter to share with other gateways of the process (then `limits` is ignored). */
+  limits?: {
+    callsPerSecond?: number;
+    maxCreatesInFlight?: number;
+    identityStoreCallsPerSecond?: number;
+  };
+  /** A limiter of SSO Admin calls to share with other gateways of the process (then `limits` is ignored for them). */
   limiter?: RateLimiter;
+  /** A limiter of Identity Store calls to share with other gateways of the process. */
+  identityStoreLimiter?: RateLimiter;
   /** Retries of one API call on transient failures. Default 8 attempts, 200 ms doubling to 10 s. */
   retry?: Partial<RetryPolicy>;
   /** Shorthand for `retry.maxAttempts`. */
@@ -107,6 +116,22 @@ export function rateLimiterOf(
       callsPerSecond:
         (options.limits?.callsPerSecond ?? 20) * (1 - RATE_HEADROOM),
       maxCreatesInFlight: options.limits?.maxCreatesInFlight ?? 10,
+    })
+  );
+}
+
+/** The Identity Store limiter of the options, or one paced just under its quota. */
+export function identityStoreLimiterOf(
+  options: SdkIdentityCenterGatewayOptions,
+): RateLimiter {
+  return (
+    options.identityStoreLimiter ??
+    new RateLimiter({
+      callsPerSecond:
+        (options.limits?.identityStoreCallsPerSecond ?? 20) *
+        (1 - RATE_HEADROOM),
+      // the Identity Store API has no asynchronous operations
+      maxCreatesInFlight: 1,
     })
   );
 }
@@ -204,6 +229,9 @@ export function gatewayOptionsFromConfig(
     limits: {
       callsPerSecond: c.getOptionalNumber('limits.callsPerSecond'),
       maxCreatesInFlight: c.getOptionalNumber('limits.maxCreatesInFlight'),
+      identityStoreCallsPerSecond: c.getOptionalNumber(
+        'limits.identityStoreCallsPerSecond',
+      ),
     },
     logger: deps.logger.child({ component: 'identity-center' }),
   };

@@ -71,16 +71,22 @@ function missingReason(e: NoIdentityCenterUserError): string {
 const UNCHECKED =
   'Your Identity Center user could not be checked just now (you can still submit; if JIT Access cannot find it, the request fails when it is granted)';
 
-/** How long an answer is kept, by status (an unchecked one is not kept). */
-const FOUND_MS = 60_000;
+/**
+ * How long an answer is kept, by status (an unchecked one is not kept): a
+ * user found stays found as long as the gateway keeps the principal id it
+ * found (10 minutes); a missing one is looked up again soon, so a fix shows.
+ */
+const FOUND_MS = 10 * 60_000;
 const MISSING_MS = 15_000;
+/** Past this many users kept, expired answers are dropped on the next lookup. */
+const SWEEP_AT = 1_000;
 
 /**
  * Whether users have an Identity Center user, by the rule grants use
  * ({@link identityCenterUserIdOf}), so a request that could never be granted
  * is refused at the form rather than failing after its approvals. Answers
- * are kept briefly per user (a minute when found, 15 s when missing, so a
- * fix shows soon); a caller waits at most `waitMs` and is told the check
+ * are kept per user (10 minutes when found, 15 s when missing, so a fix
+ * shows soon); a caller waits at most `waitMs` and is told the check
  * could not be made when Identity Center or the catalog is slow or down:
  * that never blocks a request.
  */
@@ -119,6 +125,18 @@ export class IdentityCenterUsers {
     }
   }
 
+  /** Drops expired answers once many users are kept, so the map holds about the users of the last minutes. */
+  #sweep() {
+    if (this.#answers.size < SWEEP_AT) return;
+    const now = this.now();
+    for (const [user, answer] of this.#answers) if (answer.until <= now) this.#answers.delete(user);
+  }
+
+  /** How many users' answers are kept (in flight included). */
+  get size(): number {
+    return this.#answers.size;
+  }
+
   private lookUp(userRef: string): Promise<IdentityCenterUserCheck> {
     // Kept while it runs, so concurrent checks of one user share it.
     const entry = { until: Number.POSITIVE_INFINITY, value: undefined as unknown as Promise<IdentityCenterUserCheck> };
@@ -136,6 +154,7 @@ export class IdentityCenterUsers {
         return { status: 'unchecked', reason: `${UNCHECKED}: ${e instanceof Error ? e.message : String(e)}` };
       },
     );
+    this.#sweep();
     this.#answers.set(userRef, entry);
     return entry.value;
   }
