@@ -205,6 +205,21 @@ export async function createHarness(
     }
     throw new Error(`${reqId} never became ${status}`);
   };
+  /**
+   * Waits until `check` stops throwing (notifications are sent after the
+   * response): at most `timeoutMs`, then fails with the check's error.
+   */
+  const eventually = async (check: () => void | Promise<void>, timeoutMs = 5_000) => {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await check();
+      } catch (e) {
+        if (Date.now() > until) throw e;
+        await new Promise(r => setTimeout(r, 20));
+      }
+    }
+  };
   /** alice's active session on sandbox (111111111111), approved by bob, as stored. */
   const activeGrant = async (permissionSet = 'ReadOnlyAccess', reason = 'base') => {
     const created = await as('alice').post('/requests', {
@@ -229,6 +244,7 @@ export async function createHarness(
     emulator,
     arnOf,
     processUntil,
+    eventually,
     activeGrant,
     async close() {
       gateway.destroy();

@@ -46,10 +46,29 @@ describe.each(databases.eachSupportedId())('approval rules (%s)', id => {
 
   it('approve and cancel at the same moment: one wins, the other gets 409', async () => {
     const reqId = await standard();
-    const [approve, cancel] = await Promise.all([
-      h.as('bob').post(`/requests/${reqId}/approve`, {}),
-      h.as('alice').post(`/requests/${reqId}/cancel`, {}),
-    ]);
+    // Both commands have read the pending request before either writes: on a
+    // loaded machine one HTTP call could otherwise end before the other
+    // starts, and cancelling an approved request is allowed.
+    const transition = h.store.transition.bind(h.store);
+    let arrived = 0;
+    let release: () => void = () => undefined;
+    const bothArrived = new Promise<void>(resolve => (release = resolve));
+    const barrier = jest.spyOn(h.store, 'transition').mockImplementation(async t => {
+      if (++arrived === 2) release();
+      await bothArrived;
+      return transition(t);
+    });
+    let approve;
+    let cancel;
+    try {
+      [approve, cancel] = await Promise.all([
+        h.as('bob').post(`/requests/${reqId}/approve`, {}),
+        h.as('alice').post(`/requests/${reqId}/cancel`, {}),
+      ]);
+    } finally {
+      barrier.mockRestore();
+    }
+    expect(arrived).toBeGreaterThanOrEqual(2); // then the engine may start provisioning
     expect([approve.status, cancel.status].sort()).toEqual([200, 409]);
     const decisive = (await h.store.getEvents(reqId)).filter(e => e.type !== 'created' && e.fromStatus === 'pending');
     expect(decisive).toHaveLength(1);
@@ -74,11 +93,12 @@ describe.each(databases.eachSupportedId())('approval rules (%s)', id => {
       'orphan has no owner who can approve (its owners (group:default/legacy) have no members), so this request goes to the Admins and SSO Admins: Carol, Dave. Ask a JIT Access admin to assign owners (config page → Manage owners).',
     );
     expect(res.body.approvers.map((a: { name: string }) => a.name)).toEqual(['Carol', 'Dave']);
-    await new Promise(r => setTimeout(r, 50));
-    const notice = h.sent.slice(sent).find(n => n.payload.title.startsWith(res.body.id));
-    expect(notice?.recipients).toMatchObject({
-      entityRef: ['group:default/legacy', 'group:default/platform-admins', 'group:default/sso-admins'],
-      excludeEntityRef: ['user:default/alice'],
+    await h.eventually(() => {
+      const notice = h.sent.slice(sent).find(n => n.payload.title.startsWith(res.body.id));
+      expect(notice?.recipients).toMatchObject({
+        entityRef: ['group:default/legacy', 'group:default/platform-admins', 'group:default/sso-admins'],
+        excludeEntityRef: ['user:default/alice'],
+      });
     });
     // and carol decides it
     expect((await h.as('carol').post(`/requests/${res.body.id}/approve`, {})).status).toBe(200);

@@ -118,7 +118,9 @@ describe.each(databases.eachSupportedId())('decisions and grants follow the conf
   async function runEngine(reqId: string) {
     await h.store.patchRequest(reqId, 'approved', { nextAttemptAt: 0 });
     await h.knex('jit_requests').where({ id: reqId }).update({ start_at: null });
-    for (let i = 0; i < 100; i++) {
+    // Time-bound, not round-bound: on a loaded machine the harness's own
+    // engine may hold the request's lease for a while.
+    for (const until = Date.now() + 15_000; Date.now() < until; ) {
       await h.jit.engine.process(reqId);
       const r = await h.store.getRequest(reqId);
       if (!r || !['approved', 'provisioning'].includes(r.status)) return;
@@ -161,8 +163,9 @@ describe.each(databases.eachSupportedId())('decisions and grants follow the conf
     expect(r.statusReason).toMatch(named[c]);
     expect(r.events.at(-1)).toMatchObject({ type: 'withdraw', actor: 'system:jit-access', comment: r.statusReason });
     // The requester hears of it.
-    await new Promise(res => setTimeout(res, 30));
-    expect(h.sent.some(n => n.payload.title === `${reqId} has ended before any access was granted` && n.payload.description === r.statusReason)).toBe(true);
+    await h.eventually(() => {
+      expect(h.sent.some(n => n.payload.title === `${reqId} has ended before any access was granted` && n.payload.description === r.statusReason)).toBe(true);
+    });
     // Nothing was or will be granted.
     await runEngine(reqId);
     const stored = (await h.store.getRequest(reqId))!;

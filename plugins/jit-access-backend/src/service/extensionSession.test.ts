@@ -37,8 +37,9 @@ describe.each(databases.eachSupportedId())('an extension dies with its session (
     const r = (await h.as('alice').get(`/requests/${extension}`)).body;
     expect(r).toMatchObject({ status: 'cancelled', statusReason: reason });
     expect(r.events.at(-1)).toMatchObject({ type: 'withdraw', actor: 'system:jit-access', comment: reason });
-    await new Promise(res => setTimeout(res, 30));
-    expect(h.sent.some(n => n.payload.title === `${extension} has ended before any access was granted` && n.payload.description === reason)).toBe(true);
+    await h.eventually(() => {
+      expect(h.sent.some(n => n.payload.title === `${extension} has ended before any access was granted` && n.payload.description === reason)).toBe(true);
+    });
   }
 
   it('revoking the session ends its pending extension; approving it afterwards is a 409 that says why; no fresh session', async () => {
