@@ -52,11 +52,15 @@ export const jitAccessRequestApproveFinalPermission = createPermission({
 
 /**
  * Revoke somebody else's active session. Requesters may always end their own.
+ * Its action is `delete` (the session's access is taken away), apart from the
+ * `update` of the approvals, so that policies which decide by resource type
+ * and action (the RBAC plugin's conditions) can let owners revoke without
+ * touching step 2 approvals.
  * @public
  */
 export const jitAccessSessionRevokePermission = createPermission({
   name: 'jit-access.session.revoke',
-  attributes: { action: 'update' },
+  attributes: { action: 'delete' },
   resourceType: JIT_ACCESS_REQUEST_RESOURCE_TYPE,
 });
 
