@@ -13,6 +13,8 @@ export class DueWork {
   readonly #triggered = new Set<string>();
   readonly #triggerQueue: string[] = [];
   #triggerRunning = 0;
+  /** Callers of `settled` waiting for the triggered work to end. */
+  readonly #settledWaiters: Array<() => void> = [];
 
   constructor(
     private readonly options: {
@@ -80,6 +82,16 @@ export class DueWork {
     this.pump();
   }
 
+  /**
+   * Resolves once no triggered work is waiting or running (a shutdown that
+   * drains; tests that act on a request right after a trigger).
+   */
+  async settled(): Promise<void> {
+    while (this.#triggerRunning > 0 || this.#triggerQueue.length > 0) {
+      await new Promise<void>(resolve => this.#settledWaiters.push(resolve));
+    }
+  }
+
   private pump() {
     const concurrency = this.options.trigger?.concurrency ?? TRIGGER_CONCURRENCY;
     while (this.#triggerRunning < concurrency && this.#triggerQueue.length) {
@@ -92,6 +104,9 @@ export class DueWork {
         .finally(() => {
           this.#triggerRunning--;
           this.pump();
+          if (this.#triggerRunning === 0 && this.#triggerQueue.length === 0) {
+            this.#settledWaiters.splice(0).forEach(resolve => resolve());
+          }
         });
     }
   }

@@ -81,6 +81,11 @@ export class LifecycleEngine {
     this.#work.trigger(id);
   }
 
+  /** Resolves once no triggered work is waiting or running (see DueWork.settled). */
+  settled(): Promise<void> {
+    return this.#work.settled();
+  }
+
   /** Does the work due for one request, if no other worker holds it. */
   async process(id: string): Promise<void> {
     const { store, logger, workerId } = this.deps;
