@@ -1,3 +1,4 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
 import { HumanDuration } from '@backstage/types';
 
 export interface Config {
@@ -88,6 +89,33 @@ export interface Config {
       /** Extra owners (user or group refs) besides the catalog owner. */
       owners?: string[];
     }>;
+
+    /**
+     * Accounts from the catalog, instead of `accounts` (setting both stops
+     * the plugin at start): every AWS account entity of the catalog (kind
+     * Resource, `spec.type` cloud-account or aws-account, annotation
+     * `amazonaws.com/account-id`, as the AWS organization catalog module
+     * writes them) is onboarded, at start and on `schedule`, with these
+     * defaults, and named by its title (else its name). Not onboarded: an
+     * account id claimed by several entities, an entity labelled
+     * `amazonaws.com/account-status` other than active, and nothing while a
+     * permission set below is unknown. Once onboarded the config page owns
+     * the account (the database wins); an account whose entity disappears, or
+     * whose id a second entity claims, takes no new requests and says why.
+     */
+    catalogAccounts?: {
+      /** Names or ARNs of the permission sets enabled on each account. */
+      permissionSets: string[];
+      /** Whether custom policy requests are allowed. Default false. */
+      customPolicyAllowed?: boolean;
+      /** Whether break-glass is allowed (see `accounts[].breakGlassAllowed`). Default false. */
+      breakGlassAllowed?: boolean;
+      /**
+       * When the catalog is read for new account entities, besides at start.
+       * Default every 10 minutes (timeout 5 minutes).
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+    };
 
     /** Defaults of the settings admins can change on the config page. */
     settings?: {

@@ -99,6 +99,7 @@ export const jitAccessPlugin = createBackendPlugin({
           const sets = await jit.configService.sync();
           logger.info(`Synced ${sets.length} permission sets from Identity Center`);
           await jit.configService.seedConfiguredAccounts(jit.jitConfig.accounts);
+          await jit.configService.onboardCatalogAccounts();
         };
         deps.lifecycle.addStartupHook(() => {
           (async () => {
@@ -121,6 +122,20 @@ export const jitAccessPlugin = createBackendPlugin({
           scope: 'global',
           fn: syncAndSeed,
         });
+
+        // With jitAccess.catalogAccounts: AWS account entities new to the catalog, onboarded by one replica
+        // (at start too, after the permission sets: syncAndSeed).
+        const catalogAccounts = jit.jitConfig.catalogAccounts;
+        if (catalogAccounts) {
+          await scheduler.scheduleTask({
+            id: 'jit-access-catalog-accounts',
+            ...catalogAccounts.schedule,
+            scope: 'global',
+            fn: async () => {
+              await jit.configService.onboardCatalogAccounts();
+            },
+          });
+        }
 
         // Drift between Identity Center and our records, repaired by one replica.
         await scheduler.scheduleTask({

@@ -38,6 +38,7 @@ export type {
   RequestStatus,
   RequestableAccount,
   RoleMappings,
+  UnavailableAccount,
 } from './types';
 export {
   JIT_ACCESS_REQUEST_RESOURCE_TYPE,
@@ -82,6 +83,8 @@ export {
 } from './lifecycle';
 export type { RequestEventName, RequestEventType, RequestNoteName, RequestTransition } from './lifecycle';
 export { approverKindLabel, decideApproval, describeStep, stepsFor } from './approval';
+export { describeCatalogConflict, describeMissingCatalogAccount } from './catalogAccounts';
+export type { CatalogConflict } from './catalogAccounts';
 export { RECHECKED_STATUSES, recheckConfig } from './configRecheck';
 export { decideCancel, decideEnd, decideExtend, decideRevoke } from './requestActions';
 export type { ActionFacts, ActionVerdict } from './requestActions';

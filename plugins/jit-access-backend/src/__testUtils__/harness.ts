@@ -168,6 +168,7 @@ export async function createHarness(
   getResources = jit.getResources;
   await jit.configService.sync();
   await jit.configService.seedConfiguredAccounts(jit.jitConfig.accounts);
+  await jit.configService.onboardCatalogAccounts();
 
   const app = express()
     .use(

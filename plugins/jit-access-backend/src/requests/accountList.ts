@@ -2,11 +2,19 @@ import type {
   AccountsResponse,
   PermissionSetSummary,
   RequestableAccount,
+  UnavailableAccount,
 } from '@jit-access/plugin-jit-access-common';
 import { parseIsoDuration } from '@jit-access/plugin-jit-access-common';
 import type { StoredPermissionSet, StoredRequest } from '../database';
 import type { JitRequestResource } from '../permissions/rules';
-import { type AccountDirectory, DIRECTORY_CACHE_MS, namesByRef, type Person } from '../service/AccountDirectory';
+import {
+  type AccountCatalog,
+  type AccountDirectory,
+  DIRECTORY_CACHE_MS,
+  namesByRef,
+  type Person,
+} from '../service/AccountDirectory';
+import { catalogUnavailability } from '../service/catalogAccounts';
 import type { ConfigCache, ConfigSnapshot } from '../service/ConfigCache';
 import type { JitAuthorizer } from '../service/JitAuthorizer';
 import { type Caller, ownsAccount } from '../service/types';
@@ -21,6 +29,8 @@ export interface AccountList {
   owners: Map<string, string[]>;
   /** Ids of the onboarded accounts, by name. */
   onboarded: string[];
+  /** Onboarded accounts that take no new requests now (accounts from the catalog whose entity is gone or claimed twice), by id. */
+  unavailable: Map<string, UnavailableAccount>;
 }
 
 /**
@@ -32,20 +42,26 @@ export interface AccountList {
  * objects: never modify them.
  */
 export class AccountListView {
-  #last?: { snapshot: ConfigSnapshot; entities: Map<string, unknown>; at: number; value: Promise<AccountList> };
+  #last?: { snapshot: ConfigSnapshot; catalog: AccountCatalog; at: number; value: Promise<AccountList> };
 
   constructor(
-    private readonly deps: { config: ConfigCache; directory: AccountDirectory; authorizer: JitAuthorizer },
+    private readonly deps: {
+      config: ConfigCache;
+      directory: AccountDirectory;
+      authorizer: JitAuthorizer;
+      /** Accounts come from the catalog (`jitAccess.catalogAccounts`). */
+      accountsFromCatalog?: boolean;
+    },
   ) {}
 
   async list(): Promise<AccountList> {
-    const [snapshot, entities] = await Promise.all([this.deps.config.snapshot(), this.deps.directory.accountEntities()]);
+    const [snapshot, catalog] = await Promise.all([this.deps.config.snapshot(), this.deps.directory.accountCatalog()]);
     const last = this.#last;
-    if (last?.snapshot === snapshot && last.entities === entities && Date.now() - last.at < DIRECTORY_CACHE_MS) {
+    if (last?.snapshot === snapshot && last.catalog === catalog && Date.now() - last.at < DIRECTORY_CACHE_MS) {
       return last.value;
     }
-    const value = this.build(snapshot);
-    const entry = { snapshot, entities, at: Date.now(), value };
+    const value = this.build(snapshot, catalog);
+    const entry = { snapshot, catalog, at: Date.now(), value };
     this.#last = entry;
     value.catch(() => {
       if (this.#last === entry) this.#last = undefined;
@@ -74,8 +90,9 @@ export class AccountListView {
     return (await this.resources([r]))[0];
   }
 
-  private async build({ accounts, permissionSets, settings }: ConfigSnapshot): Promise<AccountList> {
+  private async build({ accounts, permissionSets, settings }: ConfigSnapshot, catalog: AccountCatalog): Promise<AccountList> {
     const { directory, authorizer } = this.deps;
+    const unavailable = new Map<string, UnavailableAccount>();
     const summaries = new Map(permissionSets.map(s => [s.arn, toSummary(s)]));
     const onboarded = accounts.filter(a => a.onboarded);
     const ownersOf = await directory.ownersByAccount(accounts);
@@ -91,6 +108,12 @@ export class AccountListView {
     const admins = await people(authorizer.adminGroupRefs());
     const ownerNames = await directory.displayNames([...new Set([...ownersOf.values()].flat())]);
     for (const a of onboarded) {
+      const conflict = catalog.contested.get(a.accountId);
+      const why = catalogUnavailability(a.accountId, catalog, !!this.deps.accountsFromCatalog);
+      if (why) {
+        unavailable.set(a.accountId, { accountId: a.accountId, name: a.name, reason: why, ...(conflict ? { catalogConflict: conflict } : {}) });
+        continue;
+      }
       const sets = a.enabledPermissionSetArns
         .map(arn => summaries.get(arn))
         .filter((s): s is PermissionSetSummary => !!s);
@@ -115,22 +138,27 @@ export class AccountListView {
         hasApprover: approvers.size > 0,
         ...(ownerPeople.length ? {} : { ownerless: { adminNames: admins.map(p => p.name) } }),
         breakGlassAllowed: a.breakGlassAllowed,
+        ...(conflict ? { catalogConflict: conflict } : {}),
       });
     }
     let reason: string | undefined;
     if (!items.length) {
-      if (!accounts.length || !onboarded.length) {
+      if (unavailable.size && unavailable.size === onboarded.length) {
+        reason = `${unavailable.size} account(s) are onboarded, but none takes new requests now: ${[...unavailable.values()][0].reason}`;
+      } else if (!accounts.length || !onboarded.length) {
         reason =
           'No AWS accounts are onboarded to JIT Access yet. An admin onboards accounts on the JIT Access config page.';
       } else {
         reason = `${onboarded.length} account(s) are onboarded, but none has a permission set enabled or custom policies allowed. An admin enables permission sets per account on the JIT Access config page.`;
       }
     }
+    const unavailableItems = unavailable.size ? { unavailable: [...unavailable.values()] } : {};
     return {
       responses: [
-        { items, reason, canManageConfig: false },
-        { items, reason, canManageConfig: true },
+        { items, reason, ...unavailableItems, canManageConfig: false },
+        { items, reason, ...unavailableItems, canManageConfig: true },
       ],
+      unavailable,
       soleApproverOf,
       owners: ownersOf,
       onboarded: onboarded.map(a => a.accountId),

@@ -35,6 +35,8 @@ export interface RequestsDeps {
   newRequestId?: () => string;
   /** Holds approvals to the config of now, and ends the extensions of sessions that end. */
   recheck: RequestRecheck;
+  /** Accounts come from the catalog (`jitAccess.catalogAccounts`): one no single entity claims takes no new requests. */
+  accountsFromCatalog?: boolean;
 }
 
 /**

@@ -11,6 +11,7 @@ import type { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AWS_ACCOUNT_ID_ANNOTATION,
   type Approver,
+  type CatalogConflict,
 } from '@jit-access/plugin-jit-access-common';
 import type { StoredAccount } from '../database';
 
@@ -19,6 +20,36 @@ export interface Person {
   entityRef: string;
   name: string;
   email?: string;
+}
+
+/** The catalog's AWS account entities, as {@link AccountDirectory.accountCatalog} reads them. */
+export interface AccountCatalog {
+  /** The entity of each account id exactly one entity claims. */
+  entities: Map<string, Entity>;
+  /** The ids several entities claim, with their refs (sorted): none of them speaks for the account. */
+  contested: Map<string, CatalogConflict>;
+}
+
+/**
+ * Sorts AWS account entities by the id they claim (`amazonaws.com/account-id`,
+ * trimmed): an id claimed by one entity maps to it, an id claimed by two or
+ * more goes to `contested` and to no entity, whatever order the catalog
+ * returns them in.
+ */
+export function toAccountCatalog(items: readonly Entity[]): AccountCatalog {
+  const byId = new Map<string, Entity[]>();
+  for (const e of items) {
+    const id = e.metadata.annotations?.[AWS_ACCOUNT_ID_ANNOTATION]?.trim();
+    if (id) byId.set(id, [...(byId.get(id) ?? []), e]);
+  }
+  const entities = new Map<string, Entity>();
+  const contested = new Map<string, CatalogConflict>();
+  for (const [id, claims] of byId) {
+    const refs = [...new Set(claims.map(e => stringifyEntityRef(e)))].sort();
+    if (refs.length === 1) entities.set(id, claims[0]);
+    else contested.set(id, { entityRefs: refs });
+  }
+  return { entities, contested };
 }
 
 /** How long catalog reads are kept. */
@@ -33,7 +64,7 @@ const CACHE_MS = DIRECTORY_CACHE_MS;
  * briefly, because every request detail resolves approvers by name.
  */
 export class AccountDirectory {
-  #accountEntities?: { at: number; value: Promise<Map<string, Entity>> };
+  #accountCatalog?: { at: number; value: Promise<AccountCatalog> };
   readonly #members = new Map<string, { at: number; value: Promise<Person[]> }>();
   readonly #users = new Map<string, { at: number; value: Promise<Person | undefined> }>();
   readonly #names = new Map<string, { at: number; value: Promise<string | undefined> }>();
@@ -47,10 +78,17 @@ export class AccountDirectory {
     return { credentials: await this.auth.getOwnServiceCredentials() };
   }
 
-  /** Catalog entities of AWS accounts, by account id. */
-  async accountEntities(): Promise<Map<string, Entity>> {
+  /**
+   * The AWS account entities of the catalog, by account id: `entities` has
+   * the ids exactly one entity claims, `contested` the ids several claim
+   * (with their refs). A contested id has no entity for JIT Access: no
+   * catalog owner, name or entity ref comes from it (fail closed: anyone who
+   * can register an entity could otherwise claim a real account and become
+   * its approver). One read, cached; the same object until it is read again.
+   */
+  async accountCatalog(): Promise<AccountCatalog> {
     const now = Date.now();
-    if (!this.#accountEntities || now - this.#accountEntities.at > CACHE_MS) {
+    if (!this.#accountCatalog || now - this.#accountCatalog.at > CACHE_MS) {
       const value = (async () => {
         const { items } = await this.catalog.getEntities(
           {
@@ -62,19 +100,22 @@ export class AccountDirectory {
           },
           await this.credentials(),
         );
-        const map = new Map<string, Entity>();
-        for (const e of items) {
-          const id = e.metadata.annotations?.[AWS_ACCOUNT_ID_ANNOTATION];
-          if (id) map.set(id, e);
-        }
-        return map;
+        return toAccountCatalog(items);
       })();
-      this.#accountEntities = { at: now, value };
+      this.#accountCatalog = { at: now, value };
       value.catch(() => {
-        this.#accountEntities = undefined;
+        this.#accountCatalog = undefined;
       });
     }
-    return this.#accountEntities.value;
+    return this.#accountCatalog.value;
+  }
+
+  /**
+   * Catalog entities of AWS accounts, by account id: only ids exactly one
+   * entity claims ({@link accountCatalog}).
+   */
+  async accountEntities(): Promise<Map<string, Entity>> {
+    return (await this.accountCatalog()).entities;
   }
 
   /**
@@ -94,7 +135,11 @@ export class AccountDirectory {
     });
   }
 
-  /** Owner refs of an account: its entity's owner plus owners admins assigned. */
+  /**
+   * Owner refs of an account: its entity's owner plus owners admins
+   * assigned. An id several entities claim has no entity, so no catalog
+   * owner: only the assigned owners (and, by the approval rules, Admins).
+   */
   async ownersOf(account: StoredAccount): Promise<string[]> {
     const entities = await this.accountEntities();
     const entity = entities.get(account.accountId);

@@ -1,5 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import {
   type AccountConfig,
   type AccountConfigUpdate,
@@ -7,11 +7,13 @@ import {
   type JitSettings,
   type PermissionSetConfig,
   type RoleMappings,
+  describeCatalogConflict,
   jitAccessConfigManagePermission,
 } from '@jit-access/plugin-jit-access-common';
 import type { ConfigChange, ConfigStore, StoredAccount, StoredPermissionSet } from '../database';
 import type { IdentityCenterGateway } from '../identity-center';
 import { AccountDirectory, catalogOwnersOf, namesByRef } from './AccountDirectory';
+import { type CatalogAccountsConfig, catalogUnavailability, onboardCatalogAccounts } from './catalogAccounts';
 import { ConfiguredAccount } from './config';
 import { JitAuthorizer } from './JitAuthorizer';
 import type { ConfigView, RequestRecheck } from './RequestRecheck';
@@ -36,6 +38,8 @@ export class ConfigService {
       /** Applies a change to the open requests it touches (and previews it). */
       recheck: RequestRecheck;
       now?: () => number;
+      /** Accounts come from the catalog (`jitAccess.catalogAccounts`): an account no single entity claims takes no new requests. */
+      catalogAccounts?: CatalogAccountsConfig;
     },
   ) {}
 
@@ -59,12 +63,13 @@ export class ConfigService {
   async listAccounts(caller: Caller): Promise<AccountConfig[]> {
     await this.requireAdmin(caller);
     const { store, directory } = this.deps;
-    const [stored, entities] = await Promise.all([
+    const [stored, catalog] = await Promise.all([
       store.listAccounts(),
-      directory.accountEntities(),
+      directory.accountCatalog(),
     ]);
+    const { entities, contested } = catalog;
     const byId = new Map<string, StoredAccount>(stored.map(a => [a.accountId, a]));
-    for (const accountId of entities.keys()) {
+    for (const accountId of [...entities.keys(), ...contested.keys()]) {
       if (!byId.has(accountId)) {
         byId.set(accountId, {
           accountId,
@@ -82,6 +87,10 @@ export class ConfigService {
     const ownerNames = await directory.displayNames([...new Set([...ownersOf.values()].flat())]);
     const result: AccountConfig[] = [];
     const admins = await directory.peopleOf(this.deps.authorizer.adminGroupRefs());
+    const unavailable = (accountId: string) => {
+      const why = catalogUnavailability(accountId, catalog, !!this.deps.catalogAccounts);
+      return why ? { unavailableReason: why } : {};
+    };
     for (const a of accounts) {
       const entity = entities.get(a.accountId);
       const owners = ownersOf.get(a.accountId)!;
@@ -101,6 +110,8 @@ export class ConfigService {
         hasApprover: people.length + admins.length > 0,
         ownerless: people.length === 0,
         approverNames: (people.length ? people : admins).map(p => p.name),
+        ...(contested.has(a.accountId) ? { catalogConflict: contested.get(a.accountId) } : {}),
+        ...(a.onboarded ? unavailable(a.accountId) : {}),
       });
     }
     return result.sort((x, y) => x.name.localeCompare(y.name));
@@ -143,7 +154,13 @@ export class ConfigService {
   private async proposedAccount(accountId: string, update: AccountConfigUpdate) {
     const { store, directory } = this.deps;
     const existing = await store.getAccount(accountId);
-    const entity = (await directory.accountEntities()).get(accountId);
+    const catalog = await directory.accountCatalog();
+    const entity = catalog.entities.get(accountId);
+    const conflict = catalog.contested.get(accountId);
+    if (!existing && conflict) {
+      // Onboarding it would take an owner from whichever entity won: refused until the catalog is fixed.
+      throw new ConflictError(describeCatalogConflict(accountId, conflict));
+    }
     if (!existing && !entity) {
       throw new NotFoundError(
         `AWS account ${accountId} is neither in the catalog (annotation amazonaws.com/account-id) nor known to JIT Access`,
@@ -261,6 +278,19 @@ export class ConfigService {
   }
 
   /**
+   * With `jitAccess.catalogAccounts`, onboards the catalog's AWS account
+   * entities not onboarded yet (service/catalogAccounts.ts); at start and on
+   * its schedule. Does nothing without it.
+   */
+  async onboardCatalogAccounts(): Promise<string[]> {
+    const { catalogAccounts, store, directory, logger } = this.deps;
+    if (!catalogAccounts) return [];
+    const { onboarded } = await onboardCatalogAccounts({ store, directory, logger }, catalogAccounts);
+    if (onboarded.length) this.changed();
+    return onboarded;
+  }
+
+  /**
    * Onboards the accounts declared in app-config, once: afterwards the
    * config page owns them. Permission sets are named or given by ARN.
    */
@@ -268,8 +298,11 @@ export class ConfigService {
     if (!accounts.length) return;
     const { store, directory, logger } = this.deps;
     const sets = await store.listPermissionSets();
-    const entities = await directory.accountEntities().catch(() => new Map());
+    const catalog = await directory.accountCatalog().catch(() => undefined);
+    const entities = catalog?.entities ?? new Map();
     for (const a of accounts) {
+      const conflict = catalog?.contested.get(a.accountId);
+      if (conflict) logger.warn(`jitAccess.accounts: ${describeCatalogConflict(a.accountId, conflict)}`);
       const arns = a.permissionSets.map(p => {
         const s = sets.find(x => x.arn === p || x.name === p);
         if (!s) logger.warn(`jitAccess.accounts: permission set '${p}' of account ${a.accountId} is unknown`);

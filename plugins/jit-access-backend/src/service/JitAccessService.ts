@@ -38,7 +38,12 @@ export class JitAccessService {
 
   constructor(deps: RequestsDeps) {
     const config = deps.config ?? new ConfigCache(deps.store, deps.settingsDefaults, undefined, deps.directory);
-    const accounts = new AccountListView({ config, directory: deps.directory, authorizer: deps.authorizer });
+    const accounts = new AccountListView({
+      config,
+      directory: deps.directory,
+      authorizer: deps.authorizer,
+      accountsFromCatalog: !!deps.accountsFromCatalog,
+    });
     this.ctx = {
       deps,
       now: () => deps.now?.() ?? Date.now(),

@@ -1,6 +1,7 @@
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
 import type { JitSettings, RoleMappings } from '@jit-access/plugin-jit-access-common';
+import { type CatalogAccountsConfig, readCatalogAccountsConfig } from './catalogAccounts';
 
 /** An account declared in app-config, onboarded at first start. */
 export interface ConfiguredAccount {
@@ -16,6 +17,8 @@ export interface ConfiguredAccount {
 export interface JitAccessConfig {
   roles: RoleMappings;
   accounts: ConfiguredAccount[];
+  /** Accounts from the catalog (`jitAccess.catalogAccounts`), only when `accounts` is absent. */
+  catalogAccounts?: CatalogAccountsConfig;
   settingsDefaults: JitSettings;
   lifecycleFrequencyMs: number;
   expiryWarningMinutes: number;
@@ -58,6 +61,7 @@ export function readJitAccessConfig(root: Config): JitAccessConfig {
       breakGlassAllowed: a.getOptionalBoolean('breakGlassAllowed') ?? false,
       owners: a.getOptionalStringArray('owners') ?? [],
     })),
+    catalogAccounts: readCatalogAccountsConfig(c),
     settingsDefaults: {
       requireRejectionComment:
         settings?.getOptionalBoolean('requireRejectionComment') ?? false,

@@ -84,6 +84,7 @@ export function createJitAccess(options: {
     newRequestId: options.newRequestId,
     // Approval provisions at once, not at the next scheduler tick.
     triggerWork: id => engine.trigger(id),
+    accountsFromCatalog: !!jitConfig.catalogAccounts,
   });
   const configService = new ConfigService({
     store,
@@ -95,6 +96,7 @@ export function createJitAccess(options: {
     onChange: () => configCache.invalidate(),
     recheck,
     now: options.now,
+    catalogAccounts: jitConfig.catalogAccounts,
   });
 
   /** What permission rules see of requests, for the permission backend's conditional decisions. */

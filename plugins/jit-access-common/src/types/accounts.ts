@@ -3,6 +3,8 @@
  * returns exactly these shapes.
  */
 
+import type { CatalogConflict } from '../catalogAccounts';
+
 /** @public */
 export interface PermissionSetSummary {
   arn: string;
@@ -43,6 +45,23 @@ export interface RequestableAccount {
   ownerless?: { adminNames: string[] };
   /** Self-approved emergency access (break-glass) is allowed on this account. */
   breakGlassAllowed: boolean;
+  /**
+   * Several catalog entities claim this account id: none of them names its
+   * owner or name (`describeCatalogConflict` says why and what to fix).
+   */
+  catalogConflict?: CatalogConflict;
+}
+
+/**
+ * An onboarded account that takes no new requests now, with why (accounts
+ * from the catalog whose entity is gone or claimed twice).
+ * @public
+ */
+export interface UnavailableAccount {
+  accountId: string;
+  name: string;
+  reason: string;
+  catalogConflict?: CatalogConflict;
 }
 
 /** @public */
@@ -50,6 +69,8 @@ export interface AccountsResponse {
   items: RequestableAccount[];
   /** Why the list is empty, when it is. */
   reason?: string;
+  /** Onboarded accounts that take no new requests now, with why. */
+  unavailable?: UnavailableAccount[];
   /** The config page link is shown to admins when set. */
   canManageConfig?: boolean;
 }

@@ -3,6 +3,7 @@
  * returns exactly these shapes.
  */
 
+import type { CatalogConflict } from '../catalogAccounts';
 import type { PermissionSetSummary } from './accounts';
 
 /** An account as the config page sees it. @public */
@@ -32,6 +33,10 @@ export interface AccountConfig {
   ownerless: boolean;
   /** Names of the people who can approve, resolved through the catalog. */
   approverNames: string[];
+  /** Several catalog entities claim this account id: no catalog owner, name or entity (flagged). */
+  catalogConflict?: CatalogConflict;
+  /** Why this onboarded account takes no new requests now (accounts from the catalog whose entity is gone). */
+  unavailableReason?: string;
 }
 
 /** Body of `PUT /config/accounts/:accountId`. @public */

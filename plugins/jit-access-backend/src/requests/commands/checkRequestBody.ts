@@ -26,7 +26,7 @@ export interface CheckedRequest {
  * (403).
  */
 export async function checkRequestBody(
-  { deps, config, now }: RequestsContext,
+  { deps, config, accounts, now }: RequestsContext,
   caller: Caller,
   input: CreateRequestBody,
 ): Promise<CheckedRequest> {
@@ -35,6 +35,9 @@ export async function checkRequestBody(
   if (!account || !account.onboarded) {
     throw new InputError(`accountId: AWS account '${body.accountId}' is not onboarded to JIT Access`);
   }
+  // Accounts from the catalog whose entity is gone or claimed twice (AccountListView, service/catalogAccounts.ts).
+  const unavailable = (await accounts.list()).unavailable.get(account.accountId);
+  if (unavailable) throw new InputError(`accountId: ${unavailable.reason}`);
   if (body.breakGlass) {
     const refusal = checkBreakGlass({
       account,

@@ -176,6 +176,23 @@ describe('ConfigPage', () => {
     expect(screen.queryByTestId('no-approver-flag')).not.toBeInTheDocument();
   });
 
+  it('flags an account id claimed by two catalog entities, naming both, and one gone from the catalog', async () => {
+    const claimed = account({
+      catalogOwners: [],
+      ownerless: true,
+      catalogConflict: { entityRefs: ['resource:default/sandbox', 'resource:default/sandbox-copy'] },
+    });
+    const gone = account({ accountId: '666666666666', name: 'gone', unavailableReason: 'No catalog entity carries amazonaws.com/account-id: 666666666666 any more.' });
+    await renderPage({ listAccountConfigs: jest.fn(async () => [claimed, gone]) });
+    expect(screen.getByTestId('catalog-conflict-flag')).toHaveTextContent(
+      'AWS account 111111111111 is claimed by 2 catalog entities (resource:default/sandbox, resource:default/sandbox-copy)',
+    );
+    expect(screen.getByTestId('catalog-conflict-111111111111')).toHaveTextContent(
+      'Claimed by resource:default/sandbox and resource:default/sandbox-copy: no catalog owner',
+    );
+    expect(screen.getByTestId('unavailable-flag')).toHaveTextContent('gone: No catalog entity carries amazonaws.com/account-id: 666666666666 any more.');
+  });
+
   it('marks a permission set as needing two levels, and syncs from Identity Center', async () => {
     const setPermissionSetTwoLevels = jest.fn(async () => ({ ...permissionSets[1], requiresTwoLevels: true }));
     const syncPermissionSets = jest.fn(async () => permissionSets);

@@ -1,7 +1,7 @@
 import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import type { AccountConfig, ConfigImpact, JitSettings, PermissionSetConfig } from '@jit-access/plugin-jit-access-common';
-import { formatMinutes } from '@jit-access/plugin-jit-access-common';
+import { describeCatalogConflict, formatMinutes } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
@@ -68,6 +68,8 @@ export function ConfigPage() {
   const { accounts, permissionSets, settings, roles } = data.value!;
   const flagged = accounts.filter(a => a.onboarded && !a.hasApprover);
   const ownerless = accounts.filter(a => a.onboarded && a.hasApprover && a.ownerless);
+  const claimedTwice = accounts.filter(a => a.catalogConflict);
+  const unavailable = accounts.filter(a => a.unavailableReason && !a.catalogConflict);
 
   return (
     <Grid container spacing={3}>
@@ -95,6 +97,28 @@ export function ConfigPage() {
           </Button>
         </DialogActions>
       </Dialog>
+      {claimedTwice.length > 0 && (
+        <Grid item xs={12}>
+          <Alert severity="error" data-testid="catalog-conflict-flag">
+            {claimedTwice.map(a => (
+              <Typography key={a.accountId} variant="body2">
+                {a.unavailableReason ?? describeCatalogConflict(a.accountId, a.catalogConflict!)}
+              </Typography>
+            ))}
+          </Alert>
+        </Grid>
+      )}
+      {unavailable.length > 0 && (
+        <Grid item xs={12}>
+          <Alert severity="warning" data-testid="unavailable-flag">
+            {unavailable.map(a => (
+              <Typography key={a.accountId} variant="body2">
+                <strong>{a.name}:</strong> {a.unavailableReason}
+              </Typography>
+            ))}
+          </Alert>
+        </Grid>
+      )}
       {ownerless.length > 0 && (
         <Grid item xs={12}>
           <Alert severity="info" data-testid="ownerless-flag">
@@ -222,6 +246,16 @@ function AccountRow(props: { account: AccountConfig; permissionSets: PermissionS
         {a.onboarded && !a.hasApprover && (
           <Typography variant="caption" color="error" display="block">
             No possible approver
+          </Typography>
+        )}
+        {a.catalogConflict && (
+          <Typography variant="caption" color="error" display="block" data-testid={`catalog-conflict-${a.accountId}`}>
+            Claimed by {a.catalogConflict.entityRefs.join(' and ')}: no catalog owner
+          </Typography>
+        )}
+        {a.unavailableReason && !a.catalogConflict && (
+          <Typography variant="caption" color="error" display="block">
+            Not in the catalog any more: no new requests
           </Typography>
         )}
         {a.onboarded && a.hasApprover && a.ownerless && (

@@ -31,7 +31,7 @@ async function renderFor(jitApi: JitAccessApi, accountId = '111111111111') {
       <AccountJitAccess accountId={accountId} />
     </TestApiProvider>,
   );
-  await screen.findByText(/AWS account/);
+  await screen.findByText(/^AWS account \d{12}$/);
 }
 
 describe('the JIT Access tab of an AWS account', () => {
@@ -46,6 +46,33 @@ describe('the JIT Access tab of an AWS account', () => {
     };
     await renderFor(api({ getMe: async () => owner, getAccounts: async () => named }));
     expect(screen.getByText(/Owners: Team Alpha, user:default\/gone\./)).toBeInTheDocument();
+  });
+
+  it('explains an account id claimed by two catalog entities, naming both', async () => {
+    const claimed = {
+      ...accounts,
+      items: accounts.items.map(a =>
+        a.accountId === '111111111111'
+          ? { ...a, owners: [], catalogConflict: { entityRefs: ['resource:default/sandbox', 'resource:default/sandbox-copy'] } }
+          : a,
+      ),
+    };
+    await renderFor(api({ getMe: async () => viewer, getAccounts: async () => claimed }));
+    expect(screen.getByTestId('catalog-conflict')).toHaveTextContent(
+      'claimed by 2 catalog entities (resource:default/sandbox, resource:default/sandbox-copy)',
+    );
+  });
+
+  it('says why an onboarded account takes no new requests', async () => {
+    const gone = {
+      ...accounts,
+      items: accounts.items.filter(a => a.accountId !== '111111111111'),
+      unavailable: [{ accountId: '111111111111', name: 'sandbox', reason: 'No catalog entity carries it any more.' }],
+    };
+    await renderFor(api({ getMe: async () => viewer, getAccounts: async () => gone }));
+    expect(screen.getByTestId('account-unavailable')).toHaveTextContent(
+      'Onboarded, but takes no new requests now. No catalog entity carries it any more.',
+    );
   });
 
   it('shows an owner the pending requests to decide, the active sessions to revoke, the owners and the history', async () => {

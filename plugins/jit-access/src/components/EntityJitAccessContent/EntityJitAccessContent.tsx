@@ -3,12 +3,14 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   AWS_ACCOUNT_ID_ANNOTATION,
+  describeCatalogConflict,
   formatMinutes,
   type RequestDetail,
 } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { jitAccessApiRef, RequestListQuery } from '../../api/JitAccessApi';
 // Lazy: the chart (recharts) and the table (material-table) load beside the
@@ -48,12 +50,14 @@ export function AccountJitAccess({ accountId }: { accountId: string }) {
       sessions: sessionDetails,
       history,
       account: accounts.items.find(a => a.accountId === accountId),
+      unavailable: accounts.unavailable?.find(a => a.accountId === accountId),
     };
   }, [api, accountId]);
 
   if (data.loading && !data.value) return <Progress />;
   if (data.error) return <ResponseErrorPanel error={data.error} />;
-  const { me, pending, sessions, history, account } = data.value!;
+  const { me, pending, sessions, history, account, unavailable } = data.value!;
+  const conflict = account?.catalogConflict ?? unavailable?.catalogConflict;
   return (
     <Grid container spacing={3}>
       <Grid item xs={12}>
@@ -67,7 +71,18 @@ export function AccountJitAccess({ accountId }: { accountId: string }) {
               <Link to="/jit-access">Request access</Link>
             </Typography>
           ) : (
-            <Typography variant="body2">This account is not onboarded to JIT Access (or has nothing requestable).</Typography>
+            <Typography variant="body2" data-testid={unavailable ? 'account-unavailable' : undefined}>
+              {unavailable
+                ? `Onboarded, but takes no new requests now. ${conflict ? '' : unavailable.reason}`
+                : 'This account is not onboarded to JIT Access (or has nothing requestable).'}
+            </Typography>
+          )}
+          {conflict && (
+            <Box mt={1}>
+              <Alert severity="warning" data-testid="catalog-conflict">
+                {unavailable?.reason ?? describeCatalogConflict(accountId, conflict)}
+              </Alert>
+            </Box>
           )}
         </InfoCard>
       </Grid>

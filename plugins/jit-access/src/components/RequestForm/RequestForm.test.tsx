@@ -50,6 +50,32 @@ describe('RequestForm', () => {
     expect(custom.closest('li')).toHaveAttribute('aria-disabled', 'true');
   });
 
+  it('names both entities of an account claimed twice in the catalog, and what to fix', async () => {
+    const claimed = {
+      ...accounts.items[0],
+      owners: [],
+      catalogConflict: { entityRefs: ['resource:default/sandbox', 'resource:default/sandbox-copy'] },
+    };
+    await renderForm({ items: [claimed] });
+    expect(screen.queryByTestId('catalog-conflict')).not.toBeInTheDocument();
+    choose('Account', /sandbox/);
+    expect(screen.getByTestId('catalog-conflict')).toHaveTextContent(
+      'claimed by 2 catalog entities (resource:default/sandbox, resource:default/sandbox-copy)',
+    );
+    expect(screen.getByTestId('catalog-conflict')).toHaveTextContent('remove the annotation from every entity that is not this account');
+  });
+
+  it('lists accounts that take no new requests, disabled, with why', async () => {
+    await renderForm({
+      ...accounts,
+      unavailable: [{ accountId: '666666666666', name: 'gone', reason: 'No catalog entity carries it any more.' }],
+    });
+    expect(screen.getByTestId('unavailable-accounts')).toHaveTextContent('gone (666666666666): No catalog entity carries it any more.');
+    fireEvent.mouseDown(screen.getByLabelText('Account'));
+    const gone = within(screen.getByRole('listbox')).getByText(/takes no new requests now/);
+    expect(gone.closest('li')).toHaveAttribute('aria-disabled', 'true');
+  });
+
   it('shows the effective duration and its cause before submission', async () => {
     await renderForm();
     choose('Account', /sandbox/);

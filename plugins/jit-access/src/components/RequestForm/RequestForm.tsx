@@ -3,6 +3,7 @@ import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   BREAK_GLASS_MIN_REASON_LENGTH,
   checkBreakGlass,
+  describeCatalogConflict,
   effectiveDuration,
   formatMinutes,
   MAX_REQUEST_MINUTES,
@@ -179,8 +180,34 @@ export function RequestFormBody({
                 {a.name} ({a.accountId})
               </MenuItem>
             ))}
+            {(accounts.unavailable ?? []).map(a => (
+              <MenuItem key={a.accountId} value="" disabled>
+                {a.name} ({a.accountId}) · takes no new requests now
+              </MenuItem>
+            ))}
           </TextField>
         </Grid>
+        {account?.catalogConflict && (
+          <Grid item xs={12}>
+            <Alert severity="warning" data-testid="catalog-conflict">
+              {describeCatalogConflict(account.accountId, account.catalogConflict)}
+            </Alert>
+          </Grid>
+        )}
+        {!!accounts.unavailable?.length && !account && (
+          <Grid item xs={12}>
+            <Alert severity="info" data-testid="unavailable-accounts">
+              {accounts.unavailable.map(a => (
+                <Typography key={a.accountId} variant="body2">
+                  <strong>
+                    {a.name} ({a.accountId}):
+                  </strong>{' '}
+                  {a.reason}
+                </Typography>
+              ))}
+            </Alert>
+          </Grid>
+        )}
         <Grid item xs={12} md={6}>
           <TextField
             select
