@@ -93,7 +93,6 @@ describe('notifications through the real notifications backend', () => {
       () => as('alice').get('/api/jit-access/accounts'),
       res => res.body.items?.length === 2,
     );
-    const r = await as('alice').get('/api/jit-access/accounts'); console.log('DEBUG', r.status, JSON.stringify(r.body).slice(0,800));
   });
 
   afterAll(async () => {
