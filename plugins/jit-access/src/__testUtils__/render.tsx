@@ -1,6 +1,7 @@
 import { coreApis, type ToastApi } from '@backstage/frontend-plugin-api';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import type { RenderResult } from '@testing-library/react';
+import { MemoryRouter } from 'react-router-dom';
 import { rootRouteRef } from '../routes';
 
 type Options = NonNullable<Parameters<typeof renderInTestApp>[1]>;
@@ -28,6 +29,14 @@ export async function renderInJitAccessApp(
   const result = await renderInTestApp(<TestApiProvider apis={[[coreApis.toast, toasts]]}>{element}</TestApiProvider>, {
     ...rest,
     mountedRoutes: rest.mountedRoutes ?? { [TEST_MOUNT_PATH]: rootRouteRef },
+    // React Router's v7 behaviour, which its future-flag warnings ask apps to opt into.
+    components: {
+      Router: ({ children }) => (
+        <MemoryRouter initialEntries={rest.routeEntries ?? ['/']} future={{ v7_startTransition: true, v7_relativeSplatPath: true }}>
+          {children}
+        </MemoryRouter>
+      ),
+    },
   });
   return Object.assign(result, { toasts });
 }
