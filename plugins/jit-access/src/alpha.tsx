@@ -1,31 +1,23 @@
-import {
-  ApiBlueprint,
-  createFrontendPlugin,
-  createRouteRef,
-  discoveryApiRef,
-  fetchApiRef,
-  PageBlueprint,
-} from '@backstage/frontend-plugin-api';
+import { ApiBlueprint, coreApis, createFrontendPlugin, PageBlueprint } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import SecurityIcon from '@material-ui/icons/Security';
 import { jitAccessApiRef } from './api/JitAccessApi';
 import { JitAccessClient } from './api/JitAccessClient';
 import { isJitAccessAvailable } from './components/EntityJitAccessContent/isJitAccessAvailable';
+import { configRouteRef, requestRouteRef, rootRouteRef } from './routes';
 
 const jitAccessApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: jitAccessApiRef,
-      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      deps: { discoveryApi: coreApis.discovery, fetchApi: coreApis.fetch },
       factory: deps => new JitAccessClient(deps),
     }),
 });
 
-/** The JIT Access page: the nav item links here. */
-const rootRouteRef = createRouteRef();
-
 const jitAccessPage = PageBlueprint.make({
   params: {
+    // The default; an app moves it with the extension's `path` config, and every link follows the route refs.
     path: '/jit-access',
     routeRef: rootRouteRef,
     title: 'JIT Access',
@@ -52,6 +44,6 @@ const jitAccessEntityContent = EntityContentBlueprint.make({
  */
 export default createFrontendPlugin({
   pluginId: 'jit-access',
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, request: requestRouteRef, config: configRouteRef },
   extensions: [jitAccessApi, jitAccessPage, jitAccessEntityContent],
 });

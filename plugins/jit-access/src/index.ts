@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-export { jitAccessPlugin, JitAccessPage, EntityJitAccessContent, rootRouteRef } from './plugin';
+export { jitAccessPlugin, JitAccessPage, EntityJitAccessContent } from './plugin';
+export { rootRouteRef, requestRouteRef, configRouteRef } from './routes';
 export { isJitAccessAvailable } from './components/EntityJitAccessContent/isJitAccessAvailable';
 export { jitAccessApiRef } from './api/JitAccessApi';
 export type { JitAccessApi, RequestListQuery, RequestListView, SessionListQuery } from './api/JitAccessApi';

@@ -3,16 +3,13 @@ import {
   createComponentExtension,
   createPlugin,
   createRoutableExtension,
-  createRouteRef,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import type { JSX } from 'react';
 import { jitAccessApiRef } from './api/JitAccessApi';
 import { JitAccessClient } from './api/JitAccessClient';
-
-/** @public */
-export const rootRouteRef = createRouteRef({ id: 'jit-access' });
+import { configRouteRef, requestRouteRef, rootRouteRef } from './routes';
 
 /** The JIT Access plugin for apps on the old frontend system. @public */
 export const jitAccessPlugin = createPlugin({
@@ -24,10 +21,10 @@ export const jitAccessPlugin = createPlugin({
       factory: deps => new JitAccessClient(deps),
     }),
   ],
-  routes: { root: rootRouteRef },
+  routes: { root: rootRouteRef, request: requestRouteRef, config: configRouteRef },
 });
 
-/** The JIT Access page; mount it at `/jit-access`. @public */
+/** The JIT Access page; mount it where you like (`/jit-access` is usual): its links follow. @public */
 export const JitAccessPage: () => JSX.Element = jitAccessPlugin.provide(
   createRoutableExtension({
     name: 'JitAccessPage',

@@ -13,33 +13,25 @@ import type {
   PermissionSetConfig,
   PolicyValidationResult,
   RequestDetail,
-  RequestStatus,
+  RequestListQuery as ListedRequests,
+  RequestView,
   RoleMappings,
+  SessionListQuery as ListedSessions,
 } from '@jit-access/plugin-jit-access-common';
 
-/** @public */
-export type RequestListView = 'mine' | 'approvals' | 'history' | 'reviews';
+/** The request lists of `GET /requests`. @public */
+export type RequestListView = RequestView;
 
-/** @public */
-export interface RequestListQuery {
-  view: RequestListView;
-  status?: RequestStatus[];
-  accountId?: string;
-  /** The `nextCursor` of the previous page; absent for the first page. */
-  cursor?: string;
-  /** Requests per page, 1..200 (default 50). */
-  limit?: number;
-}
+/**
+ * `GET /requests` as a client asks for it: the query the backend reads
+ * (`requestListQuerySchema` of the common package), the page size optional
+ * (1..200, default 50). Pass a page's `nextCursor` as `cursor` for the next.
+ * @public
+ */
+export type RequestListQuery = Omit<ListedRequests, 'limit'> & { limit?: number };
 
-/** @public */
-export interface SessionListQuery {
-  view: 'mine' | 'managed';
-  accountId?: string;
-  /** The `nextCursor` of the previous page; absent for the first page. */
-  cursor?: string;
-  /** Sessions per page, 1..200 (default 50). */
-  limit?: number;
-}
+/** `GET /sessions` as a client asks for it (`sessionListQuerySchema`); see {@link RequestListQuery}. @public */
+export type SessionListQuery = Omit<ListedSessions, 'limit'> & { limit?: number };
 
 /** The JIT Access backend API (`/api/jit-access`). @public */
 export interface JitAccessApi {

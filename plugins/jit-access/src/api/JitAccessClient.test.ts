@@ -1,4 +1,10 @@
-import { JitAccessClient } from './JitAccessClient';
+import {
+  DEFAULT_PAGE_LIMIT,
+  requestListQuerySchema,
+  sessionListQuerySchema,
+} from '@jit-access/plugin-jit-access-common';
+import type { RequestListQuery, SessionListQuery } from './JitAccessApi';
+import { JitAccessClient, listQueryString } from './JitAccessClient';
 
 describe('JitAccessClient', () => {
   const discoveryApi = { getBaseUrl: async () => 'http://backend/api/jit-access' };
@@ -34,5 +40,26 @@ describe('JitAccessClient', () => {
   it('keeps the status line when the body says nothing', async () => {
     const client = new JitAccessClient({ discoveryApi, fetchApi: { fetch: respond(502, 'upstream down') } });
     await expect(client.getMe()).rejects.toMatchObject({ statusCode: 502, message: expect.stringMatching(/502/) });
+  });
+
+  it('asks for lists with query strings the backend reads back as the same query', () => {
+    const requests: RequestListQuery[] = [
+      { view: 'mine' },
+      {
+        view: 'history',
+        status: ['active', 'expired'],
+        accountId: '111111111111',
+        createdAfter: Date.parse('2026-11-01T00:00:00.000Z'),
+        createdBefore: Date.parse('2026-12-01T00:00:00.000Z'),
+        cursor: 'abc/+=',
+        limit: 25,
+      },
+    ];
+    for (const query of requests) {
+      const read = requestListQuerySchema.parse(Object.fromEntries(new URLSearchParams(listQueryString(query))));
+      expect(read).toEqual({ ...query, limit: query.limit ?? DEFAULT_PAGE_LIMIT });
+    }
+    const session: SessionListQuery = { view: 'managed', accountId: '111111111111', cursor: 'next', limit: 10 };
+    expect(sessionListQuerySchema.parse(Object.fromEntries(new URLSearchParams(listQueryString(session))))).toEqual(session);
   });
 });

@@ -1,11 +1,12 @@
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import { jitAccessApiRef, type JitAccessApi } from '../../api/JitAccessApi';
 import { accountActivity, fakeApi } from '../../__testUtils__/fixtures';
 import { AccountActivity, describeMedian } from './AccountActivity';
+import { renderInJitAccessApp } from '../../__testUtils__/render';
 
 async function renderWith(getAccountActivity: JitAccessApi['getAccountActivity']) {
-  await renderInTestApp(
+  await renderInJitAccessApp(
     <TestApiProvider apis={[[jitAccessApiRef, fakeApi({ getAccountActivity })]]}>
       <AccountActivity accountId="111111111111" />
     </TestApiProvider>,

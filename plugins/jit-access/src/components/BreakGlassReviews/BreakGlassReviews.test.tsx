@@ -1,8 +1,9 @@
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { fakeApi, pendingRequest } from '../../__testUtils__/fixtures';
 import { BreakGlassReviews } from './BreakGlassReviews';
+import { renderInJitAccessApp } from '../../__testUtils__/render';
 
 describe('BreakGlassReviews', () => {
   const open = pendingRequest({
@@ -19,7 +20,7 @@ describe('BreakGlassReviews', () => {
       items = [];
       return { ...open, review: { status: 'closed' as const, closedBy: 'user:default/bob', comment: 'checked' } };
     });
-    await renderInTestApp(
+    await renderInJitAccessApp(
       <TestApiProvider apis={[[jitAccessApiRef, fakeApi({ listRequests, closeReview })]]}>
         <BreakGlassReviews />
       </TestApiProvider>,

@@ -1,13 +1,13 @@
-import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import type { AccessRequest } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import { useState } from 'react';
-import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
+import { useNotify } from '../shared/useNotify';
 import { DecisionDialog } from '../RequestDetail/DecisionDialog';
-import { REQUEST_PAGE_SIZE, RequestTable } from '../shared/RequestTable';
+import { PagedRequests } from '../shared/PagedRequests';
+import { REQUEST_PAGE_SIZE } from '../shared/pageSize';
 
 /**
  * The review queue of break-glass access: self-approved emergency requests
@@ -16,34 +16,29 @@ import { REQUEST_PAGE_SIZE, RequestTable } from '../shared/RequestTable';
  */
 export function BreakGlassReviews() {
   const api = useApi(jitAccessApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const [reviewing, setReviewing] = useState<AccessRequest>();
-  const { value, loading, error, retry } = useAsyncRetry(
-    () => api.listRequests({ view: 'reviews', limit: REQUEST_PAGE_SIZE }),
-    [api],
-  );
+  // Bumped when a review is closed: the list loads anew.
+  const [closed, setClosed] = useState(0);
 
   const close = async (comment: string) => {
     const id = reviewing!.id;
     try {
       await api.closeReview(id, comment.trim());
-      alertApi.post({ message: `${id}: break-glass review closed`, severity: 'success', display: 'transient' });
+      notify.success(`${id}: break-glass review closed`);
       setReviewing(undefined);
-      retry();
+      setClosed(n => n + 1);
     } catch (e) {
-      alertApi.post({ message: `${id}: ${(e as Error).message}`, severity: 'error' });
+      notify.error(`${id}: ${(e as Error).message}`);
     }
   };
 
-  if (loading && !value) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
   return (
     <>
-      <RequestTable
+      <PagedRequests
         title="Break-glass access waiting for review"
-        requests={value!.items}
-        nextCursor={value!.nextCursor}
-        loadMore={cursor => api.listRequests({ view: 'reviews', limit: REQUEST_PAGE_SIZE, cursor })}
+        load={cursor => api.listRequests({ view: 'reviews', limit: REQUEST_PAGE_SIZE, cursor })}
+        reload={closed}
         showRequester
         showReason
         emptyContent={

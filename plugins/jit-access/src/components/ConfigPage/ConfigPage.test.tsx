@@ -1,10 +1,10 @@
-import { alertApiRef } from '@backstage/core-plugin-api';
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/test-utils';
 import type { AccountConfig, JitSettings, PermissionSetConfig } from '@jit-access/plugin-jit-access-common';
 import { fireEvent, screen, waitFor } from '@testing-library/react';
 import { jitAccessApiRef, type JitAccessApi } from '../../api/JitAccessApi';
 import { RO, fakeApi } from '../../__testUtils__/fixtures';
 import { ConfigPage } from './ConfigPage';
+import { renderInJitAccessApp } from '../../__testUtils__/render';
 
 const POWER = 'arn:aws:sso:::permissionSet/ssoins-1/ps-power';
 
@@ -57,7 +57,6 @@ const SETTINGS: JitSettings = {
 };
 
 async function renderPage(overrides: Partial<JitAccessApi> = {}) {
-  const alerts = { post: jest.fn(), alert$: jest.fn() };
   const api = {
     listAccountConfigs: jest.fn(async () => ACCOUNTS),
     listPermissionSets: jest.fn(async () => permissionSets),
@@ -72,18 +71,13 @@ async function renderPage(overrides: Partial<JitAccessApi> = {}) {
     })),
     ...overrides,
   };
-  await renderInTestApp(
-    <TestApiProvider
-      apis={[
-        [jitAccessApiRef, fakeApi(api)],
-        [alertApiRef, alerts],
-      ]}
-    >
+  const { toasts } = await renderInJitAccessApp(
+    <TestApiProvider apis={[[jitAccessApiRef, fakeApi(api)]]}>
       <ConfigPage />
     </TestApiProvider>,
   );
   await screen.findByText('AWS accounts');
-  return { api, alerts };
+  return { api, toasts };
 }
 
 describe('ConfigPage', () => {
@@ -206,7 +200,7 @@ describe('ConfigPage', () => {
 
   it('saves the rejection-comment rule and the pending timeout', async () => {
     const putSettings = jest.fn(async (s: JitSettings) => s);
-    const { alerts } = await renderPage({ putSettings });
+    const { toasts } = await renderPage({ putSettings });
     fireEvent.click(screen.getByRole('checkbox', { name: 'Rejections need a comment' }));
     fireEvent.change(screen.getByLabelText('Pending timeout (minutes)'), { target: { value: '240' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
@@ -218,7 +212,7 @@ describe('ConfigPage', () => {
       }),
     );
     await waitFor(() =>
-      expect(alerts.post).toHaveBeenCalledWith(expect.objectContaining({ message: 'Settings saved', severity: 'success' })),
+      expect(toasts.post).toHaveBeenCalledWith(expect.objectContaining({ title: 'Settings saved', status: 'success' })),
     );
   });
 
@@ -226,13 +220,13 @@ describe('ConfigPage', () => {
     const putSettings = jest.fn(async () => {
       throw new Error('pendingTimeoutMinutes: must be at least 5');
     });
-    const { alerts } = await renderPage({ putSettings });
+    const { toasts } = await renderPage({ putSettings });
     fireEvent.change(screen.getByLabelText('Pending timeout (minutes)'), { target: { value: '1' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save settings' }));
     await waitFor(() =>
-      expect(alerts.post).toHaveBeenCalledWith({
-        message: 'Settings saved failed: pendingTimeoutMinutes: must be at least 5',
-        severity: 'error',
+      expect(toasts.post).toHaveBeenCalledWith({
+        title: 'Settings saved failed: pendingTimeoutMinutes: must be at least 5',
+        status: 'danger',
       }),
     );
   });

@@ -1,5 +1,5 @@
 import { InfoCard, Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import type { AccountConfig, ConfigImpact, JitSettings, PermissionSetConfig } from '@jit-access/plugin-jit-access-common';
 import { describeCatalogConflict, formatMinutes } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
@@ -18,18 +18,19 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
+import { useNotify } from '../shared/useNotify';
+import { Field } from '../shared/Field';
 import { ownerNamesOf } from '../shared/ownerNames';
 
 /** The admin config page: accounts, owners, permission sets, settings, roles. */
 export function ConfigPage() {
   const api = useApi(jitAccessApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const data = useAsyncRetry(async () => {
     const [accounts, permissionSets, settings, roles] = await Promise.all([
       api.listAccountConfigs(),
@@ -43,10 +44,10 @@ export function ConfigPage() {
   const act = async (what: string, fn: () => Promise<unknown>) => {
     try {
       await fn();
-      alertApi.post({ message: what, severity: 'success', display: 'transient' });
+      notify.success(what);
       data.retry();
     } catch (e) {
-      alertApi.post({ message: `${what} failed: ${(e as Error).message}`, severity: 'error' });
+      notify.error(`${what} failed: ${(e as Error).message}`);
     }
   };
   // A change that affects open requests says how many, and is saved only when confirmed.
@@ -56,7 +57,7 @@ export function ConfigPage() {
     try {
       impact = await preview();
     } catch (e) {
-      alertApi.post({ message: `${what} failed: ${(e as Error).message}`, severity: 'error' });
+      notify.error(`${what} failed: ${(e as Error).message}`);
       return;
     }
     if (!impact.message) await act(what, save);
@@ -323,12 +324,13 @@ function AccountRow(props: { account: AccountConfig; permissionSets: PermissionS
           Can approve: {a.approverNames.join(', ') || 'nobody'}
         </Typography>
         <Box display="flex" alignItems="center" style={{ gap: 8 }}>
-          <TextField
-            id={`assigned-owners-${a.accountId}`}
+          <Field
+            fullWidth={false}
             size="small"
+            id={`assigned-owners-${a.accountId}`}
             label="Assigned owners"
             value={owners}
-            onChange={e => setOwners(e.target.value)}
+            onChange={setOwners}
             helperText="user:default/name or group:default/name, comma separated"
           />
           <Button
@@ -347,6 +349,12 @@ function AccountRow(props: { account: AccountConfig; permissionSets: PermissionS
   );
 }
 
+/** The settings that are a number of minutes, as the settings card edits them. */
+const MINUTE_SETTINGS: Array<{ key: 'pendingTimeoutMinutes' | 'customMaxDurationMinutes'; id: string; label: string }> = [
+  { key: 'pendingTimeoutMinutes', id: 'jit-settings-pending-timeout', label: 'Pending timeout (minutes)' },
+  { key: 'customMaxDurationMinutes', id: 'jit-settings-custom-max-duration', label: 'Custom policy maximum duration (minutes)' },
+];
+
 function SettingsCard(props: { settings: JitSettings; onSave: (s: JitSettings) => void }) {
   const [s, setS] = useState(props.settings);
   return (
@@ -361,24 +369,17 @@ function SettingsCard(props: { settings: JitSettings; onSave: (s: JitSettings) =
         }
         label="Accept requests nobody can approve (with a warning)"
       />
-      <TextField
-        fullWidth
-        type="number"
-        id="jit-settings-pending-timeout"
-        label="Pending timeout (minutes)"
-        value={s.pendingTimeoutMinutes}
-        onChange={e => setS({ ...s, pendingTimeoutMinutes: Number(e.target.value) })}
-        margin="dense"
-      />
-      <TextField
-        fullWidth
-        type="number"
-        id="jit-settings-custom-max-duration"
-        label="Custom policy maximum duration (minutes)"
-        value={s.customMaxDurationMinutes}
-        onChange={e => setS({ ...s, customMaxDurationMinutes: Number(e.target.value) })}
-        margin="dense"
-      />
+      {MINUTE_SETTINGS.map(({ key, id, label }) => (
+        <Field
+          key={key}
+          type="number"
+          margin="dense"
+          id={id}
+          label={label}
+          value={s[key]}
+          onChange={v => setS({ ...s, [key]: Number(v) })}
+        />
+      ))}
       <Box mt={1}>
         <Button variant="contained" color="primary" onClick={() => props.onSave(s)}>
           Save settings

@@ -1,8 +1,9 @@
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { jitAccessApiRef, type JitAccessApi } from '../../api/JitAccessApi';
 import { accountActivity, accounts, fakeApi, owner, pendingRequest, viewer } from '../../__testUtils__/fixtures';
 import { AccountJitAccess } from './EntityJitAccessContent';
+import { renderInJitAccessApp } from '../../__testUtils__/render';
 
 const active = pendingRequest({
   id: 'JIT-ACTIVE1',
@@ -26,7 +27,7 @@ function api(overrides: Partial<JitAccessApi>) {
 }
 
 async function renderFor(jitApi: JitAccessApi, accountId = '111111111111') {
-  await renderInTestApp(
+  await renderInJitAccessApp(
     <TestApiProvider apis={[[jitAccessApiRef, jitApi]]}>
       <AccountJitAccess accountId={accountId} />
     </TestApiProvider>,

@@ -1,5 +1,5 @@
 import { InfoCard, Link, MissingAnnotationEmptyState, Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import {
   AWS_ACCOUNT_ID_ANNOTATION,
@@ -20,7 +20,8 @@ import { RequestActions } from '../RequestDetail/RequestActions';
 import { CustomPolicyBlock } from '../shared/CustomPolicyBlock';
 import { ownerNamesOf } from '../shared/ownerNames';
 import { StatusChip } from '../shared/StatusChip';
-import { requestPath } from '../shared/paths';
+import { RequestLink } from '../shared/RequestLink';
+import { rootRouteRef } from '../../routes';
 
 /** The JIT Access tab of an AWS account entity page. @public */
 export function EntityJitAccessContent() {
@@ -32,6 +33,7 @@ export function EntityJitAccessContent() {
 
 export function AccountJitAccess({ accountId }: { accountId: string }) {
   const api = useApi(jitAccessApiRef);
+  const jitAccessLink = useRouteRef(rootRouteRef);
   const data = useAsyncRetry(async () => {
     const me = await api.getMe();
     const approver = me.features.pendingApprovals;
@@ -68,7 +70,7 @@ export function AccountJitAccess({ accountId }: { accountId: string }) {
               {account.customPolicyAllowed ? '; custom policies allowed' : ''}. Owners: {ownerNamesOf(account.owners, account.ownerNames) || 'none'}.{' '}
               {me.ownedAccountIds.includes(accountId) && 'You are an owner of this account. '}
               {!account.hasApprover && !me.ownedAccountIds.includes(accountId) && 'Nobody can approve requests for this account: ask a JIT Access admin to assign owners. '}
-              <Link to="/jit-access">Request access</Link>
+              <Link to={jitAccessLink()}>Request access</Link>
             </Typography>
           ) : (
             <Typography variant="body2" data-testid={unavailable ? 'account-unavailable' : undefined}>
@@ -134,7 +136,7 @@ function DecisionRow({ request: r, onChanged }: { request: RequestDetail; onChan
   return (
     <Box py={1.5} borderBottom="1px solid rgba(0,0,0,0.12)" data-testid={`decision-row-${r.id}`}>
       <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 12 }}>
-        <Link to={requestPath(r.id)}>{r.id}</Link>
+        <RequestLink id={r.id} />
         <StatusChip status={r.status} />
         <Typography variant="body2">
           <strong>{r.requesterName ?? r.requester}</strong> · {r.permissionSetName ?? 'Custom policy'} ·{' '}

@@ -1,16 +1,17 @@
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/test-utils';
 import type { CallerInfo } from '@jit-access/plugin-jit-access-common';
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { accountActivity, accounts, fakeApi, owner, pendingRequest, viewer } from '../../__testUtils__/fixtures';
 import { JitAccessPage, JitTabs } from './JitAccessPage';
+import { renderInJitAccessApp } from '../../__testUtils__/render';
 
 describe('JitAccessPage', () => {
   it('asks for the accounts beside /me, not after it, and shows the form with the tabs', async () => {
     let resolveMe: (me: CallerInfo) => void = () => {};
     const getMe = jest.fn(() => new Promise<CallerInfo>(resolve => (resolveMe = resolve)));
     const getAccounts = jest.fn(async () => accounts);
-    await renderInTestApp(
+    await renderInJitAccessApp(
       <TestApiProvider apis={[[jitAccessApiRef, fakeApi({ getMe, getAccounts })]]}>
         <JitAccessPage />
       </TestApiProvider>,
@@ -31,7 +32,7 @@ describe('JitAccessPage', () => {
     let resolveMe: (me: CallerInfo) => void = () => {};
     const getAccounts = jest.fn(async () => accounts);
     const listRequests = jest.fn(async () => ({ items: [] }));
-    await renderInTestApp(
+    await renderInJitAccessApp(
       <TestApiProvider
         apis={[[jitAccessApiRef, fakeApi({ getMe: () => new Promise(resolve => (resolveMe = resolve)), getAccounts, listRequests })]]}
       >
@@ -52,7 +53,7 @@ describe('JitTabs', () => {
   const api = fakeApi({ getAccounts: async () => accounts, listRequests: async () => ({ items: [] }) });
 
   it('hides approver tabs from a viewer and says what would give them', async () => {
-    await renderInTestApp(
+    await renderInJitAccessApp(
       <TestApiProvider apis={[[jitAccessApiRef, api]]}>
         <JitTabs me={viewer} />
       </TestApiProvider>,
@@ -65,7 +66,7 @@ describe('JitTabs', () => {
   });
 
   it('shows the approver tabs to an owner', async () => {
-    await renderInTestApp(
+    await renderInJitAccessApp(
       <TestApiProvider apis={[[jitAccessApiRef, api]]}>
         <JitTabs me={owner} />
       </TestApiProvider>,
@@ -94,7 +95,7 @@ describe('JitTabs', () => {
     const listRequests = jest.fn(async (q: { cursor?: string }) =>
       q.cursor === 'p2' ? { items: page(26, 3) } : { items: page(1, 25), nextCursor: 'p2' },
     );
-    await renderInTestApp(
+    await renderInJitAccessApp(
       <TestApiProvider apis={[[jitAccessApiRef, fakeApi({ listRequests })]]}>
         <JitTabs me={owner} />
       </TestApiProvider>,
@@ -115,7 +116,7 @@ describe('JitTabs', () => {
 
   it("opens an owned account's activity on demand in the Owned accounts tab", async () => {
     const getAccountActivity = jest.fn(async () => accountActivity());
-    await renderInTestApp(
+    await renderInJitAccessApp(
       <TestApiProvider apis={[[jitAccessApiRef, fakeApi({ getAccounts: async () => accounts, getAccountActivity })]]}>
         <JitTabs me={owner} />
       </TestApiProvider>,

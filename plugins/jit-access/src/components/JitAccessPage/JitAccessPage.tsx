@@ -1,5 +1,5 @@
 import { Content, EmptyState, Header, HeaderLabel, InfoCard, Link, Page, Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import { formatMinutes, type CallerInfo } from '@jit-access/plugin-jit-access-common';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
@@ -20,12 +20,12 @@ import {
   ConfigPage,
   PendingApprovals,
   RequestDetailView,
-  RequestTable,
 } from '../lazyComponents';
+import { PagedRequests } from '../shared/PagedRequests';
 import { RequestForm } from '../RequestForm/RequestForm';
 import { REQUEST_PAGE_SIZE } from '../shared/pageSize';
 import { ownerNamesOf } from '../shared/ownerNames';
-import { configPath } from '../shared/paths';
+import { configRouteRef, requestRouteRef } from '../../routes';
 
 const ROLE_NAMES: Record<CallerInfo['roles'][number], string> = {
   viewer: 'Viewer',
@@ -38,12 +38,13 @@ const ROLE_NAMES: Record<CallerInfo['roles'][number], string> = {
 export function JitAccessPage() {
   const api = useApi(jitAccessApiRef);
   const me = useAsync(() => api.getMe(), [api]);
+  const configLink = useRouteRef(configRouteRef);
   const roles = me.value?.roles.map(r => ROLE_NAMES[r]).join(', ');
   return (
     <Page themeId="tool">
       <Header title="JIT Access" subtitle="Time-limited access to AWS accounts through IAM Identity Center">
         {me.value && <HeaderLabel label="Your role" value={roles ?? ''} />}
-        {me.value?.features.config && <HeaderLabel label="Admin" value={<Link to={configPath} style={{ color: 'inherit', textDecoration: 'underline' }}>Config page</Link>} />}
+        {me.value?.features.config && <HeaderLabel label="Admin" value={<Link to={configLink()} style={{ color: 'inherit', textDecoration: 'underline' }}>Config page</Link>} />}
       </Header>
       <Content>
         {/* Routes render while /me loads, so that what they fetch goes out beside it, not after it. */}
@@ -52,8 +53,8 @@ export function JitAccessPage() {
         ) : (
           <Routes>
             <Route path="/" element={<JitTabs me={me.value} />} />
-            <Route path="/requests/:id" element={<RequestRoute />} />
-            <Route path="/config" element={<ConfigRoute me={me.value} />} />
+            <Route path={requestRouteRef.path} element={<RequestRoute />} />
+            <Route path={configRouteRef.path} element={<ConfigRoute me={me.value} />} />
           </Routes>
         )}
       </Content>
@@ -158,15 +159,11 @@ export function JitTabs({ me }: { me?: CallerInfo }) {
 function RequestList(props: { title: string; query: RequestListQuery; empty: string; showRequester?: boolean }) {
   const api = useApi(jitAccessApiRef);
   const query = { ...props.query, limit: REQUEST_PAGE_SIZE };
-  const { value, loading, error } = useAsync(() => api.listRequests(query), [api, JSON.stringify(query)]);
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
   return (
-    <RequestTable
+    <PagedRequests
       title={props.title}
-      requests={value!.items}
-      nextCursor={value!.nextCursor}
-      loadMore={cursor => api.listRequests({ ...query, cursor })}
+      load={cursor => api.listRequests({ ...query, cursor })}
+      reload={JSON.stringify(query)}
       showRequester={props.showRequester}
       emptyContent={<Box p={2}>{props.empty}</Box>}
     />
@@ -175,16 +172,10 @@ function RequestList(props: { title: string; query: RequestListQuery; empty: str
 
 function SessionList() {
   const api = useApi(jitAccessApiRef);
-  const query = { view: 'managed', limit: REQUEST_PAGE_SIZE } as const;
-  const { value, loading, error } = useAsync(() => api.listSessions(query), [api]);
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
   return (
-    <RequestTable
+    <PagedRequests
       title="Active sessions you can manage"
-      requests={value!.items}
-      nextCursor={value!.nextCursor}
-      loadMore={cursor => api.listSessions({ ...query, cursor })}
+      load={cursor => api.listSessions({ view: 'managed', limit: REQUEST_PAGE_SIZE, cursor })}
       showRequester
       emptyContent={<Box p={2}>No active sessions on accounts you manage.</Box>}
     />

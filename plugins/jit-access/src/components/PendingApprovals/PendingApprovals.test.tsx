@@ -1,10 +1,11 @@
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/test-utils';
 import type { RequestDetail } from '@jit-access/plugin-jit-access-common';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { jitAccessApiRef, type JitAccessApi } from '../../api/JitAccessApi';
 import { fakeApi, pendingRequest } from '../../__testUtils__/fixtures';
 import { PendingApprovals } from './PendingApprovals';
+import { renderInJitAccessApp } from '../../__testUtils__/render';
 
 const A = pendingRequest({ id: 'JIT-AAAAAA', requesterName: 'Alice Anders' });
 const B = pendingRequest({ id: 'JIT-BBBBBB', requesterName: 'Carl Cole' });
@@ -20,7 +21,7 @@ function api(requests: RequestDetail[], overrides: Partial<JitAccessApi> = {}) {
 }
 
 async function renderFor(jitApi: JitAccessApi) {
-  await renderInTestApp(
+  await renderInJitAccessApp(
     <TestApiProvider apis={[[jitAccessApiRef, jitApi]]}>
       <PendingApprovals />
     </TestApiProvider>,

@@ -1,8 +1,9 @@
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { fakeApi, pendingRequest } from '../../__testUtils__/fixtures';
 import { RequestActions } from './RequestActions';
+import { renderInJitAccessApp } from '../../__testUtils__/render';
 
 describe('RequestActions', () => {
   it('disables a denied action and shows the backend reason', async () => {
@@ -13,7 +14,7 @@ describe('RequestActions', () => {
         { action: 'cancel', allowed: true },
       ],
     });
-    await renderInTestApp(
+    await renderInJitAccessApp(
       <TestApiProvider apis={[[jitAccessApiRef, fakeApi({})]]}>
         <RequestActions request={request} onChanged={() => {}} hideIrrelevant />
       </TestApiProvider>,
@@ -29,7 +30,7 @@ describe('RequestActions', () => {
   it('approves through the dialog with the comment', async () => {
     const approve = jest.fn(async () => pendingRequest({ status: 'approved' }));
     const onChanged = jest.fn();
-    await renderInTestApp(
+    await renderInJitAccessApp(
       <TestApiProvider apis={[[jitAccessApiRef, fakeApi({ approve })]]}>
         <RequestActions request={pendingRequest()} onChanged={onChanged} hideIrrelevant />
       </TestApiProvider>,

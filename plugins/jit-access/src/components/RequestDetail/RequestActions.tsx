@@ -1,4 +1,4 @@
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import type { AccessRequest, RequestAction, RequestDetail } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -6,6 +6,7 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { useState } from 'react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
+import { useNotify } from '../shared/useNotify';
 import { Decision, DecisionDialog } from './DecisionDialog';
 import { ExtendDialog } from './ExtendDialog';
 
@@ -32,7 +33,7 @@ export function RequestActions(props: {
   hideIrrelevant?: boolean;
 }) {
   const api = useApi(jitAccessApiRef);
-  const alertApi = useApi(alertApiRef);
+  const notify = useNotify();
   const [decision, setDecision] = useState<Decision>();
   const [extending, setExtending] = useState(false);
   const { request } = props;
@@ -74,10 +75,10 @@ export function RequestActions(props: {
       }
       setDecision(undefined);
       const outcome = decision === 'closeReview' ? 'break-glass review closed' : updated.status;
-      alertApi.post({ message: `${id}: ${outcome}`, severity: 'success', display: 'transient' });
+      notify.success(`${id}: ${outcome}`);
       props.onChanged(updated);
     } catch (e) {
-      alertApi.post({ message: `${id}: ${(e as Error).message}`, severity: 'error' });
+      notify.error(`${id}: ${(e as Error).message}`);
     }
   };
 

@@ -1,8 +1,9 @@
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/test-utils';
 import { screen } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { fakeApi, pendingRequest } from '../../__testUtils__/fixtures';
 import { RequestDetailCard, RequestDetailView } from './RequestDetailView';
+import { renderInJitAccessApp } from '../../__testUtils__/render';
 
 const POLICY = '{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}';
 
@@ -42,7 +43,7 @@ function customAtStep2() {
 }
 
 async function renderCard(request: ReturnType<typeof pendingRequest>) {
-  await renderInTestApp(
+  await renderInJitAccessApp(
     <TestApiProvider apis={[[jitAccessApiRef, fakeApi({})]]}>
       <RequestDetailCard request={request} onChanged={() => {}} />
     </TestApiProvider>,
@@ -67,7 +68,7 @@ describe('RequestDetailCard', () => {
       addedReason:
         'AdministratorAccess was marked as needing two approvals by Carol Chen at 2026-12-04 18:03 UTC: this request now needs an Admin or SSO Admin as well.',
     };
-    await renderInTestApp(<RequestDetailCard request={r} onChanged={() => {}} />);
+    await renderInJitAccessApp(<RequestDetailCard request={r} onChanged={() => {}} />);
     expect(screen.getByTestId('step-added-reason')).toHaveTextContent(
       'Added after the request was made: AdministratorAccess was marked as needing two approvals by Carol Chen at 2026-12-04 18:03 UTC: this request now needs an Admin or SSO Admin as well.',
     );
@@ -164,7 +165,7 @@ describe('RequestDetailView', () => {
     const getRequest = jest.fn(async () => {
       throw new Error('Request JIT-NOPE not found');
     });
-    await renderInTestApp(
+    await renderInJitAccessApp(
       <TestApiProvider apis={[[jitAccessApiRef, fakeApi({ getRequest })]]}>
         <RequestDetailView id="JIT-NOPE" />
       </TestApiProvider>,
@@ -179,7 +180,7 @@ describe('RequestDetailView', () => {
         statusCode: 404,
       });
     });
-    await renderInTestApp(
+    await renderInJitAccessApp(
       <TestApiProvider apis={[[jitAccessApiRef, fakeApi({ getRequest })]]}>
         <RequestDetailView id="JIT-HIDDEN" />
       </TestApiProvider>,

@@ -1,11 +1,12 @@
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/test-utils';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { accounts, fakeApi, pendingRequest, RO } from '../../__testUtils__/fixtures';
 import { RequestFormBody } from './RequestForm';
+import { renderInJitAccessApp } from '../../__testUtils__/render';
 
 async function renderForm(data = accounts, api = fakeApi({})) {
-  await renderInTestApp(
+  await renderInJitAccessApp(
     <TestApiProvider apis={[[jitAccessApiRef, api]]}>
       <RequestFormBody accounts={data} />
     </TestApiProvider>,

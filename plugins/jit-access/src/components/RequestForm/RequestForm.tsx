@@ -1,5 +1,5 @@
 import { EmptyState, InfoCard, Link, Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi, useRouteRef } from '@backstage/core-plugin-api';
 import {
   BREAK_GLASS_MIN_REASON_LENGTH,
   checkBreakGlass,
@@ -25,10 +25,11 @@ import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useMemo, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
 import useAsync from 'react-use/esm/useAsync';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
-import { configPath, requestPath } from '../shared/paths';
+import { configRouteRef } from '../../routes';
+import { Field } from '../shared/Field';
+import { useSubmitRequest } from '../shared/useSubmitRequest';
 
 const CUSTOM = '__custom__';
 
@@ -53,9 +54,7 @@ export function RequestFormBody({
   /** Whether the caller has an Identity Center user; a missing one disables Submit. */
   identityCenterUser?: IdentityCenterUserCheck;
 }) {
-  const api = useApi(jitAccessApiRef);
-  const alertApi = useApi(alertApiRef);
-  const navigate = useNavigate();
+  const configLink = useRouteRef(configRouteRef);
   const [accountId, setAccountId] = useState('');
   const [access, setAccess] = useState('');
   const [duration, setDuration] = useState('60');
@@ -64,7 +63,6 @@ export function RequestFormBody({
   const [startAt, setStartAt] = useState('');
   const [policy, setPolicy] = useState('');
   const [breakGlassChosen, setBreakGlass] = useState(false);
-  const [submitting, setSubmitting] = useState(false);
 
   const account: RequestableAccount | undefined = accounts.items.find(a => a.accountId === accountId);
   const permissionSet = account?.permissionSets.find(p => p.arn === access);
@@ -87,6 +85,18 @@ export function RequestFormBody({
   const breakGlass = breakGlassOffered && breakGlassChosen;
   const breakGlassRefusal =
     breakGlass && account ? checkBreakGlass({ account, kind: 'standard', reason }) : undefined;
+  const chooseAccount = (id: string) => {
+    setAccountId(id);
+    setAccess('');
+    setBreakGlass(false);
+  };
+  const { submit: submitRequest, submitting } = useSubmitRequest({
+    created: r =>
+      breakGlass
+        ? `Break-glass access ${r.id}: granting now; owners and admins have been notified`
+        : `Request ${r.id} submitted`,
+    failed: 'Could not submit the request',
+  });
 
   if (!accounts.items.length) {
     return (
@@ -96,7 +106,7 @@ export function RequestFormBody({
         description={accounts.reason ?? 'No AWS account can be requested right now.'}
         action={
           accounts.canManageConfig ? (
-            <Button variant="contained" color="primary" component={Link as any} to={configPath}>
+            <Button variant="contained" color="primary" component={Link as any} to={configLink()}>
               Open the JIT Access config page
             </Button>
           ) : undefined
@@ -114,33 +124,17 @@ export function RequestFormBody({
     identityCenterUser?.status !== 'missing' &&
     !submitting;
 
-  const submit = async () => {
-    setSubmitting(true);
-    try {
-      const created = await api.createRequest({
-        accountId,
-        permissionSetArn: custom ? undefined : access,
-        customPolicy: custom ? policy : undefined,
-        durationMinutes: minutes,
-        reason: reason.trim(),
-        ticket: ticket.trim() || undefined,
-        startAt: startAt && !breakGlass ? new Date(startAt).toISOString() : undefined,
-        breakGlass: breakGlass || undefined,
-      });
-      alertApi.post({
-        message: breakGlass
-          ? `Break-glass access ${created.id}: granting now; owners and admins have been notified`
-          : `Request ${created.id} submitted`,
-        severity: 'success',
-        display: 'transient',
-      });
-      navigate(requestPath(created.id));
-    } catch (e) {
-      alertApi.post({ message: `Could not submit the request: ${(e as Error).message}`, severity: 'error' });
-    } finally {
-      setSubmitting(false);
-    }
-  };
+  const submit = () =>
+    submitRequest({
+      accountId,
+      permissionSetArn: custom ? undefined : access,
+      customPolicy: custom ? policy : undefined,
+      durationMinutes: minutes,
+      reason: reason.trim(),
+      ticket: ticket.trim() || undefined,
+      startAt: startAt && !breakGlass ? new Date(startAt).toISOString() : undefined,
+      breakGlass: breakGlass || undefined,
+    });
 
   return (
     <InfoCard title="Request access to an AWS account">
@@ -157,17 +151,12 @@ export function RequestFormBody({
           </Grid>
         )}
         <Grid item xs={12} md={6}>
-          <TextField
+          <Field
             select
-            fullWidth
             id="jit-account"
             label="Account"
             value={accountId}
-            onChange={e => {
-              setAccountId(e.target.value);
-              setAccess('');
-              setBreakGlass(false);
-            }}
+            onChange={chooseAccount}
             helperText={
               account && !account.hasApprover
                 ? 'Nobody else can approve requests for this account. Ask a JIT Access admin to assign owners.'
@@ -185,7 +174,7 @@ export function RequestFormBody({
                 {a.name} ({a.accountId}) · takes no new requests now
               </MenuItem>
             ))}
-          </TextField>
+          </Field>
         </Grid>
         {account?.catalogConflict && (
           <Grid item xs={12}>
@@ -209,14 +198,7 @@ export function RequestFormBody({
           </Grid>
         )}
         <Grid item xs={12} md={6}>
-          <TextField
-            select
-            fullWidth
-            id="jit-permission-set"
-            label="Permission set"
-            value={access}
-            disabled={!account}
-            onChange={e => setAccess(e.target.value)}
+          <Field select id="jit-permission-set" label="Permission set" value={access} disabled={!account} onChange={setAccess}
             helperText={permissionSet?.description ?? (custom ? 'An inline IAM policy; needs an owner and an admin to approve' : ' ')}
           >
             {(account?.permissionSets ?? []).map(p => (
@@ -237,7 +219,7 @@ export function RequestFormBody({
                   {p.name} needs an owner to approve step 1, and this account has none
                 </MenuItem>
               ))}
-          </TextField>
+          </Field>
         </Grid>
         {account?.ownerless && (
           <Grid item xs={12}>
@@ -250,13 +232,12 @@ export function RequestFormBody({
           </Grid>
         )}
         <Grid item xs={12} md={4}>
-          <TextField
-            fullWidth
+          <Field
             id="jit-duration"
             label="Duration (minutes)"
             type="number"
             value={duration}
-            onChange={e => setDuration(e.target.value)}
+            onChange={setDuration}
             error={!!durationError}
             helperText={durationError ?? formatMinutes(minutes)}
             inputProps={{ min: MIN_REQUEST_MINUTES, max: MAX_REQUEST_MINUTES, step: 15 }}
@@ -270,15 +251,14 @@ export function RequestFormBody({
           )}
         </Grid>
         <Grid item xs={12}>
-          <TextField
-            fullWidth
+          <Field
             required
-            id="jit-reason"
-            label="Reason"
             multiline
             minRows={2}
+            id="jit-reason"
+            label="Reason"
             value={reason}
-            onChange={e => setReason(e.target.value)}
+            onChange={setReason}
             error={!!reason && breakGlassRefusal?.field === 'reason'}
             helperText={
               breakGlass
@@ -308,18 +288,17 @@ export function RequestFormBody({
           </Grid>
         )}
         <Grid item xs={12} md={6}>
-          <TextField fullWidth id="jit-ticket" label="Ticket" value={ticket} onChange={e => setTicket(e.target.value)} helperText="Optional, e.g. INC-1234" />
+          <Field id="jit-ticket" label="Ticket" value={ticket} onChange={setTicket} helperText="Optional, e.g. INC-1234" />
         </Grid>
         <Grid item xs={12} md={6}>
-          <TextField
-            fullWidth
-            id="jit-start"
-            label="Start time"
+          <Field
             type="datetime-local"
             InputLabelProps={{ shrink: true }}
+            id="jit-start"
+            label="Start time"
             value={breakGlass ? '' : startAt}
             disabled={breakGlass}
-            onChange={e => setStartAt(e.target.value)}
+            onChange={setStartAt}
             helperText={
               breakGlass
                 ? 'Break-glass access starts at once'

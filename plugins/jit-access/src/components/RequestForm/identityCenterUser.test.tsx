@@ -1,12 +1,13 @@
-import { TestApiProvider, renderInTestApp } from '@backstage/test-utils';
+import { TestApiProvider } from '@backstage/test-utils';
 import type { IdentityCenterUserCheck } from '@jit-access/plugin-jit-access-common';
 import { fireEvent, screen, within } from '@testing-library/react';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { accounts, fakeApi } from '../../__testUtils__/fixtures';
 import { RequestFormBody } from './RequestForm';
+import { renderInJitAccessApp } from '../../__testUtils__/render';
 
 async function renderForm(identityCenterUser?: IdentityCenterUserCheck) {
-  await renderInTestApp(
+  await renderInJitAccessApp(
     <TestApiProvider apis={[[jitAccessApiRef, fakeApi({})]]}>
       <RequestFormBody accounts={accounts} identityCenterUser={identityCenterUser} />
     </TestApiProvider>,

@@ -1,10 +1,10 @@
-import { renderInTestApp } from '@backstage/test-utils';
 import type { AccessRequest, Page } from '@jit-access/plugin-jit-access-common';
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { useState } from 'react';
 import { pendingRequest } from '../../__testUtils__/fixtures';
 import { RequestTable } from './RequestTable';
+import { renderInJitAccessApp } from '../../__testUtils__/render';
 
 /** Requests JIT-000001.. by alternating requesters, with their display names. */
 function requests(from: number, n: number): AccessRequest[] {
@@ -23,7 +23,7 @@ const rowIds = () => screen.getAllByRole('link', { name: /^JIT-/ }).map(a => a.t
 describe('RequestTable', () => {
   it('shows requesters by name; by the ref name when the catalog has none', async () => {
     const ghost = pendingRequest({ id: 'JIT-GHOST1', requester: 'user:default/ghost', requesterName: undefined });
-    await renderInTestApp(<RequestTable title="Request history" requests={[...requests(1, 2), ghost]} showRequester />);
+    await renderInJitAccessApp(<RequestTable title="Request history" requests={[...requests(1, 2), ghost]} showRequester />);
     expect(screen.getByText('Frank Fischer')).toBeInTheDocument();
     expect(screen.getByText('Alice Anders')).toBeInTheDocument();
     expect(screen.getByText('ghost')).toBeInTheDocument();
@@ -38,7 +38,7 @@ describe('RequestTable', () => {
       c3: { items: requests(7, 1) },
     };
     const loadMore = jest.fn(async (cursor: string) => pages[cursor]);
-    await renderInTestApp(
+    await renderInJitAccessApp(
       <RequestTable title="Request history" requests={requests(1, 3)} nextCursor="c2" loadMore={loadMore} showRequester />,
     );
     expect(rowIds()).toEqual(['JIT-000001', 'JIT-000002', 'JIT-000003']);
@@ -68,7 +68,7 @@ describe('RequestTable', () => {
       .fn<Promise<Page<AccessRequest>>, [string]>()
       .mockRejectedValueOnce(new Error('Service Unavailable'))
       .mockResolvedValueOnce({ items: requests(2, 1) });
-    await renderInTestApp(<RequestTable title="My requests" requests={requests(1, 1)} nextCursor="c2" loadMore={loadMore} />);
+    await renderInJitAccessApp(<RequestTable title="My requests" requests={requests(1, 1)} nextCursor="c2" loadMore={loadMore} />);
     await userEvent.click(screen.getByRole('button', { name: 'Load more: My requests' }));
     expect(await screen.findByTestId('load-more-error')).toHaveTextContent('Could not load more requests: Service Unavailable');
     expect(rowIds()).toEqual(['JIT-000001']);
@@ -89,7 +89,7 @@ describe('RequestTable', () => {
         </>
       );
     }
-    await renderInTestApp(<Reloading />);
+    await renderInJitAccessApp(<Reloading />);
     await userEvent.click(screen.getByRole('button', { name: 'Load more: My requests' }));
     await waitFor(() => expect(rowIds()).toHaveLength(2));
     await userEvent.click(screen.getByRole('button', { name: 'Reload' }));

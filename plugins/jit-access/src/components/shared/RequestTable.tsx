@@ -1,4 +1,4 @@
-import { Link, Table, TableColumn } from '@backstage/core-components';
+import { Table, TableColumn } from '@backstage/core-components';
 import { formatMinutes, type AccessRequest, type Page } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
@@ -7,7 +7,7 @@ import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { ReactNode, useEffect, useMemo, useRef, useState } from 'react';
 import { StatusChip } from './StatusChip';
-import { requestPath } from './paths';
+import { RequestLink } from './RequestLink';
 
 /** Requests per page of the JIT Access page's lists (the API's `limit`). */
 export { REQUEST_PAGE_SIZE } from './pageSize';
@@ -76,7 +76,7 @@ export function RequestTable(props: {
     {
       title: 'Request',
       field: 'id',
-      render: r => <Link to={requestPath(r.id)}>{r.id}</Link>,
+      render: r => <RequestLink id={r.id} />,
     },
     ...(props.showRequester
       ? [
