@@ -64,7 +64,9 @@ export function AccountJitAccess({ accountId }: { accountId: string }) {
               {account.customPolicyAllowed ? '; custom policies allowed' : ''}. Owners: {ownerNamesOf(account.owners, account.ownerNames) || 'none'}.{' '}
               {me.ownedAccountIds.includes(accountId) && 'You are an owner of this account. '}
               {!account.hasApprover && !me.ownedAccountIds.includes(accountId) && 'Nobody can approve requests for this account: ask a JIT Access admin to assign owners. '}
-              <Link to="/jit-access">Request access</Link>
+              <Link to="/jit-access" underline="always">
+                Request access
+              </Link>
             </Typography>
           ) : (
             <Typography variant="body2">This account is not onboarded to JIT Access (or has nothing requestable).</Typography>

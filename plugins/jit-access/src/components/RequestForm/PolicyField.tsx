@@ -5,8 +5,15 @@ import {
 } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
+import { makeStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import { PolicyEditor } from '../lazyComponents';
+import { readableColor } from '../shared/readableColor';
+
+const useStyles = makeStyles(theme => ({
+  error: { color: readableColor(theme, theme.palette.error.main) },
+  valid: { color: readableColor(theme, theme.palette.success.main) },
+}));
 
 const LABEL_ID = 'jit-policy-label';
 const VALIDATION_ID = 'jit-policy-validation';
@@ -25,6 +32,7 @@ export function PolicyField({
   onChange: (value: string) => void;
   validation: PolicyValidationResult;
 }) {
+  const classes = useStyles();
   const formatted = value ? formatPolicyText(value) : undefined;
   return (
     <Box>
@@ -57,19 +65,23 @@ export function PolicyField({
         describedBy={VALIDATION_ID}
       />
       <Box mt={1} id={VALIDATION_ID} data-testid="policy-validation" aria-live="polite">
-        <Typography variant="caption" color={validation.size > validation.limit ? 'error' : 'textSecondary'}>
+        <Typography
+          variant="caption"
+          color="textSecondary"
+          className={validation.size > validation.limit ? classes.error : undefined}
+        >
           Size {validation.size.toLocaleString('en-US')} / {validation.limit.toLocaleString('en-US')} non-whitespace
           characters
         </Typography>
         {value &&
           validation.errors.map((e, i) => (
-            <Typography key={i} variant="body2" color="error">
+            <Typography key={i} variant="body2" className={classes.error}>
               {e.line ? `Line ${e.line}, column ${e.column}: ` : ''}
               {e.message} <code>({e.rule})</code>
             </Typography>
           ))}
         {value && validation.valid && (
-          <Typography variant="body2" style={{ color: 'green' }}>
+          <Typography variant="body2" className={classes.valid}>
             The policy is valid.
           </Typography>
         )}
