@@ -1,9 +1,11 @@
 // Browser plumbing shared by the browser tests: Debian's Chromium driven by
 // playwright-core (never a downloaded browser), demo sign-in, screenshots of
-// every step under e2e/output/<suite>/ (gitignored).
+// every step under e2e/output/<suite>/ (gitignored), each page checked by axe
+// (e2e/axe.mjs) as it is screenshotted.
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { axeChecker, settle } from './axe.mjs';
 import { FRONTEND } from './lib.mjs';
 
 export const TIMEOUT = 30_000;
@@ -35,15 +37,23 @@ export async function signIn(browser, user, { width = 1280, height = 900 } = {})
   return { context, page };
 }
 
-/** Screenshots numbered in the order taken, in e2e/output/<suite>/. */
+/**
+ * Screenshots numbered in the order taken, in e2e/output/<suite>/; each
+ * screenshotted page is checked by axe (results in e2e/output/axe/<suite>.json),
+ * and a serious or critical violation fails the step.
+ */
 export function screenshots(suite) {
   const dir = join(process.cwd(), 'e2e', 'output', suite);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  const axe = axeChecker(suite);
   let n = 0;
   return async (page, name) => {
     n += 1;
-    await page.screenshot({ path: join(dir, `${String(n).padStart(2, '0')}-${name}.png`), fullPage: true });
+    const file = `${String(n).padStart(2, '0')}-${name}`;
+    await settle(page);
+    await page.screenshot({ path: join(dir, `${file}.png`), fullPage: true });
+    await axe(page, file);
   };
 }
 

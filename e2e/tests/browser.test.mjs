@@ -71,8 +71,26 @@ test('the custom policy editor validates as you type; admins see accounts withou
   await validation.getByText(/Line 3, column 28: Statement\[0\]: "Effect" must be "Allow" or "Deny"/).waitFor();
   await validation.getByText(/missing "Resource"/).waitFor();
   await p.getByTestId('effective-duration').waitFor();
+  // The editor marks the error where it is: line 3, column 28 is the string "allow".
+  const editor = p.getByRole('textbox', { name: 'Custom policy' });
+  await editor.locator('.cm-lintRange-error', { hasText: '"allow"' }).waitFor();
+  assert.equal(await editor.getAttribute('aria-invalid'), 'true');
+  assert.equal(await p.locator('.cm-lint-marker-error').count(), 1, 'one error marker in the gutter, on line 3');
   await shot(p, 'alice-custom-policy-validation');
   assert.equal(await p.getByRole('button', { name: 'Submit request' }).isDisabled(), true);
+  // Keyboard: Tab leaves the editor (no trap) for the next control.
+  await editor.focus();
+  await p.keyboard.press('Tab');
+  assert.equal(await editor.evaluate(el => el.contains(document.activeElement)), false, 'Tab moves focus out of the editor');
+  // Start from the S3 read-only template: valid, nothing marked; a one-line policy is formatted.
+  await p.getByRole('button', { name: 'Start from template: S3 read-only' }).click();
+  await validation.getByText('The policy is valid.').waitFor();
+  assert.equal(await editor.locator('.cm-lintRange-error').count(), 0);
+  await editor.fill('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}');
+  await p.getByRole('button', { name: 'Format' }).click();
+  await editor.getByText('"Effect": "Allow",').waitFor();
+  assert.equal((await editor.innerText()).split('\n').length, 8, 'formatted: one key a line');
+  await shot(p, 'alice-custom-policy-formatted');
   await alice.context.close();
 
   const carol = await signIn('carol');

@@ -111,6 +111,7 @@ export { validatePolicy } from './policy/validatePolicy';
 export type { PolicyRule } from './policy/validatePolicy';
 export { JsonSyntaxError, MAX_JSON_DEPTH, parseJsonWithPositions, positionOf } from './policy/jsonWithPositions';
 export type { JsonNode } from './policy/jsonWithPositions';
+export { formatPolicyText, S3_READ_ONLY_POLICY_TEMPLATE } from './policy/policyText';
 export {
   DEFAULT_PAGE_LIMIT,
   MAX_ACTIVITY_DAYS,

@@ -38,3 +38,6 @@ export const PendingApprovals = lazyComponent(() =>
 export const BreakGlassReviews = lazyComponent(() =>
   import('./BreakGlassReviews/BreakGlassReviews').then(m => m.BreakGlassReviews),
 );
+
+/** CodeMirror with JSON support (~400 KiB): loaded when a custom policy is chosen. */
+export const PolicyEditor = lazyComponent(() => import('./RequestForm/PolicyEditor').then(m => m.PolicyEditor));

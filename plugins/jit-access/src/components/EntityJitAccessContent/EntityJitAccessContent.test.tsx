@@ -207,12 +207,13 @@ describe('a custom request pending on the JIT Access tab', () => {
       }),
     );
     const row = screen.getByTestId('decision-row-JIT-CUSTOM');
-    const toggle = within(row).getByRole('button', { name: 'Custom policy of JIT-CUSTOM' });
+    const toggle = within(row).getByRole('button', { name: 'Show custom policy of JIT-CUSTOM' });
     expect(toggle).toHaveAttribute('aria-expanded', 'false');
     expect(within(row).getByTestId('custom-policy')).not.toBeVisible();
 
     fireEvent.click(toggle);
     expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    expect(toggle).toHaveAccessibleName('Hide custom policy of JIT-CUSTOM');
     const shown = within(row).getByTestId('custom-policy');
     expect(shown).toBeVisible();
     // The text as it is shown, line breaks and indentation included.
@@ -236,7 +237,7 @@ describe('a custom request pending on the JIT Access tab', () => {
         getRequest: async id => (id === odd.id ? odd : active),
       }),
     );
-    fireEvent.click(screen.getByRole('button', { name: 'Custom policy of JIT-CUSTOM' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Show custom policy of JIT-CUSTOM' }));
     expect(screen.getByTestId('custom-policy').textContent).toBe('not { json');
   });
 });

@@ -70,7 +70,9 @@ export function AccountJitAccess({ accountId }: { accountId: string }) {
               {account.customPolicyAllowed ? '; custom policies allowed' : ''}. Owners: {ownerNamesOf(account.owners, account.ownerNames) || 'none'}.{' '}
               {me.ownedAccountIds.includes(accountId) && 'You are an owner of this account. '}
               {!account.hasApprover && !me.ownedAccountIds.includes(accountId) && 'Nobody can approve requests for this account: ask a JIT Access admin to assign owners. '}
-              <Link to={jitAccessLink()}>Request access</Link>
+              <Link to={jitAccessLink()} underline="always">
+                Request access
+              </Link>
             </Typography>
           ) : (
             <Typography variant="body2" data-testid={unavailable ? 'account-unavailable' : undefined}>

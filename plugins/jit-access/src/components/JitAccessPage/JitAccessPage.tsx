@@ -212,9 +212,10 @@ function OwnedAccounts({ me }: { me: CallerInfo }) {
 /** An owned account; its activity loads when the owner opens it. */
 function OwnedAccountItem(props: { name: string; accountId: string; secondary: string }) {
   const [open, setOpen] = useState(false);
+  // One <li> holds the account and its activity: a list may hold only list items (axe: list).
   return (
-    <>
-      <ListItem disableGutters>
+    <Box component="li" style={{ listStyle: 'none' }}>
+      <ListItem component="div" disableGutters>
         <ListItemText primary={`${props.name} (${props.accountId})`} secondary={props.secondary} />
         <Button
           size="small"
@@ -230,6 +231,6 @@ function OwnedAccountItem(props: { name: string; accountId: string; secondary: s
           <AccountActivity accountId={props.accountId} title={`Activity of ${props.name}, last 30 days`} />
         </Box>
       )}
-    </>
+    </Box>
   );
 }

@@ -18,13 +18,21 @@ import Step from '@material-ui/core/Step';
 import StepContent from '@material-ui/core/StepContent';
 import StepLabel from '@material-ui/core/StepLabel';
 import Stepper from '@material-ui/core/Stepper';
+import { withStyles } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
+import { readableColor } from '../shared/readableColor';
 import { StatusChip } from '../shared/StatusChip';
 import { RequestActions } from './RequestActions';
+
+// A rejected step's label, readable: MUI draws it in error.main (3.7:1 on white).
+const StepLabelReadable = withStyles(theme => ({
+  label: { '&$error': { color: readableColor(theme, theme.palette.error.main) } },
+  error: {},
+}))(StepLabel);
 
 const DURATION_CAUSE: Record<string, string> = {
   requested: 'as requested',
@@ -189,7 +197,9 @@ export function RequestDetailCard(props: { request: RequestDetail; onChanged: (r
           <Stepper activeStep={activeStep} orientation="vertical">
             {r.steps.map((s: ApprovalStep) => (
               <Step key={s.step} completed={s.status === 'approved'} expanded>
-                <StepLabel error={s.status === 'rejected'}>{describeStep(s, r.accountName, r.steps.length)}</StepLabel>
+                <StepLabelReadable error={s.status === 'rejected'}>
+                  {describeStep(s, r.accountName, r.steps.length)}
+                </StepLabelReadable>
                 <StepContent>
                   {s.addedReason && (
                     <Typography variant="body2" color="textSecondary" data-testid="step-added-reason">

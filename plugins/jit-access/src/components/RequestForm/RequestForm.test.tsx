@@ -88,18 +88,6 @@ describe('RequestForm', () => {
     expect(screen.getByRole('button', { name: 'Submit request' })).toBeDisabled(); // no reason yet
   });
 
-  it('validates a custom policy live, with line, column and rule', async () => {
-    await renderForm();
-    choose('Account', /sandbox/);
-    choose('Permission set', /Custom policy/);
-    fireEvent.change(screen.getByLabelText('Custom policy'), {
-      target: { value: '{\n  "Version": "2012-10-17",\n  "Statement": {"Effect": "allow", "Action": "*", "Resource": "*"}\n}' },
-    });
-    const v = screen.getByTestId('policy-validation');
-    expect(v).toHaveTextContent('Line 3, column 27: Statement: "Effect" must be "Allow" or "Deny", found "allow" (invalid-effect)');
-    expect(v).toHaveTextContent('Size 83 / 10,240 non-whitespace characters');
-  });
-
   it('does not offer break-glass on an account that does not allow it', async () => {
     await renderForm();
     expect(screen.queryByLabelText('Break-glass (emergency)')).not.toBeInTheDocument();

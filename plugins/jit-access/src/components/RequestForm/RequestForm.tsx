@@ -15,13 +15,11 @@ import {
   type IdentityCenterUserCheck,
   type RequestableAccount,
 } from '@jit-access/plugin-jit-access-common';
-import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
-import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useMemo, useState } from 'react';
@@ -30,6 +28,7 @@ import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { configRouteRef } from '../../routes';
 import { Field } from '../shared/Field';
 import { useSubmitRequest } from '../shared/useSubmitRequest';
+import { PolicyField } from './PolicyField';
 
 const CUSTOM = '__custom__';
 
@@ -306,37 +305,9 @@ export function RequestFormBody({
             }
           />
         </Grid>
-        {custom && (
+        {custom && validation && (
           <Grid item xs={12}>
-            <TextField
-              fullWidth
-              id="jit-policy"
-              label="Custom policy"
-              multiline
-              minRows={10}
-              value={policy}
-              onChange={e => setPolicy(e.target.value)}
-              InputProps={{ style: { fontFamily: 'monospace' } }}
-              error={!!policy && !validation?.valid}
-            />
-            {validation && (
-              <Box mt={1} data-testid="policy-validation">
-                <Typography variant="caption" color={validation.size > validation.limit ? 'error' : 'textSecondary'}>
-                  Size {validation.size.toLocaleString('en-US')} / {validation.limit.toLocaleString('en-US')} non-whitespace characters
-                </Typography>
-                {policy && validation.errors.map((e, i) => (
-                  <Typography key={i} variant="body2" color="error">
-                    {e.line ? `Line ${e.line}, column ${e.column}: ` : ''}
-                    {e.message} <code>({e.rule})</code>
-                  </Typography>
-                ))}
-                {policy && validation.valid && (
-                  <Typography variant="body2" style={{ color: 'green' }}>
-                    The policy is valid.
-                  </Typography>
-                )}
-              </Box>
-            )}
+            <PolicyField value={policy} onChange={setPolicy} validation={validation} />
           </Grid>
         )}
         <Grid item xs={12}>
