@@ -73,6 +73,15 @@ async function rowIds(page) {
   return page.locator('table tbody a').filter({ hasText: /^JIT-/ }).allInnerTexts();
 }
 
+/** The width of the page's table and of the box it scrolls in (wider: a horizontal scroll bar). */
+async function tableOverflow(page) {
+  return page.evaluate(() => {
+    let box = document.querySelector('table');
+    while (box && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+    return { scrollWidth: box.scrollWidth, clientWidth: box.clientWidth };
+  });
+}
+
 async function openApprovals(page) {
   await page.goto(`${FRONTEND}/jit-access?tab=approvals`);
   await page.getByText('Waiting for your decision').first().waitFor();
@@ -92,6 +101,10 @@ test('bulk approve, keyboard only: three selected, one withdrawn meanwhile is li
   for (const id of ids) assert.ok(listed.includes(id), `${id} is on Pending approvals`);
   const selectable = await b.getByRole('checkbox', { name: /^Select JIT-/ }).count();
   assert.equal(selectable, listed.length, 'each row has its checkbox');
+  // At 1280 px the whole row, its checkbox to its Approve and Reject, is in view: no sideways scrolling.
+  const { scrollWidth, clientWidth } = await tableOverflow(b);
+  assert.ok(scrollWidth <= clientWidth + 1, `Pending approvals is ${scrollWidth} px wide in ${clientWidth} px`);
+  assert.deepEqual(await b.getByRole('columnheader').allTextContents(), ['Select', 'Request', 'Requester', 'Account', 'Access', 'Duration', 'Created', 'Actions']);
 
   // Keyboard only: Tab to "Select all", Space; Tab to "Approve selected", Enter.
   await tabTo(b, 'Select all requests you can approve');

@@ -92,6 +92,8 @@ export function PendingApprovals() {
         loadMore={cursor => api.listRequests({ ...QUERY, cursor })}
         onRowsShown={setRows}
         showRequester
+        // Every request on this list is pending.
+        hideStatus
         selection={{
           isSelected: r => selected.has(r.id),
           toggle,
