@@ -270,6 +270,9 @@ test('row approve, keyboard only: Tab to the row’s Approve, Enter, a comment, 
   await b.keyboard.press('Enter');
   await dialog.waitFor({ state: 'hidden' });
   await b.getByRole('button', { name: `Approve ${id}` }).waitFor({ state: 'detached' });
+  // The row left the list with its buttons; the focus is on what came of it, not back at the page's start.
+  await b.getByTestId('row-result').getByText(`Decided ${id}: now `).waitFor();
+  assert.equal(await focusedTestId(b), 'row-result');
   const r = await waitFor(`${id} approved`, async () => {
     const x = await get(id);
     return GRANTED.includes(x.status) && x;
