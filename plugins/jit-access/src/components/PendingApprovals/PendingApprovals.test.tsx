@@ -45,6 +45,10 @@ describe('Pending approvals', () => {
     await waitFor(() => expect(approve).toHaveBeenCalledWith('JIT-AAAAAA', 'fine for the incident'));
     expect(approve).toHaveBeenCalledTimes(1);
     await waitFor(() => expect(jitApi.listRequests).toHaveBeenCalledTimes(2));
+    // The row's buttons leave with it: the focus is on what came of the decision, not lost.
+    const result = screen.getByTestId('row-result');
+    expect(result).toHaveTextContent('Decided JIT-AAAAAA: now approved.');
+    await waitFor(() => expect(result).toHaveFocus());
   });
 
   it('takes the verdicts the list carries, without reading each request', async () => {

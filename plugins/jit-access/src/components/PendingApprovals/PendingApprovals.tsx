@@ -1,10 +1,10 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
-import type { AccessRequest } from '@jit-access/plugin-jit-access-common';
+import type { AccessRequest, RequestDetail } from '@jit-access/plugin-jit-access-common';
 import Box from '@material-ui/core/Box';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import Typography from '@material-ui/core/Typography';
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { RequestActions } from '../RequestDetail/RequestActions';
@@ -54,6 +54,20 @@ export function PendingApprovals() {
   const [bulk, setBulk] = useState<BulkState>();
   const { retry } = list;
   const refresh = useCallback(() => retry(), [retry]);
+  // A row decided leaves the list with its buttons: the focus goes to what
+  // came of it, not to the page's start.
+  const [decided, setDecided] = useState<RequestDetail>();
+  const decidedStatus = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (decided) decidedStatus.current?.focus();
+  }, [decided]);
+  const onDecided = useCallback(
+    (r: RequestDetail) => {
+      setDecided(r);
+      retry();
+    },
+    [retry],
+  );
 
   // The list keeps showing while it reloads, so focus and place stay.
   if (!list.value && list.error) return <ResponseErrorPanel error={list.error} />;
@@ -85,6 +99,9 @@ export function PendingApprovals() {
         onApprove={approveSelected}
         state={bulk}
       />
+      <Typography variant="body2" role="status" tabIndex={-1} ref={decidedStatus} data-testid="row-result">
+        {decided && `Decided ${decided.id}: now ${decided.status.replace('_', ' ')}.`}
+      </Typography>
       <RequestTable
         title="Waiting for your decision"
         requests={list.value.items}
@@ -92,12 +109,14 @@ export function PendingApprovals() {
         loadMore={cursor => api.listRequests({ ...QUERY, cursor })}
         onRowsShown={setRows}
         showRequester
+        // Every request on this list is pending.
+        hideStatus
         selection={{
           isSelected: r => selected.has(r.id),
           toggle,
           unavailable: r => whyNotApprovable(details.get(r.id)),
         }}
-        actions={r => <RowDecision request={r} detail={details.get(r.id)} onChanged={refresh} />}
+        actions={r => <RowDecision request={r} detail={details.get(r.id)} onChanged={onDecided} />}
         emptyContent={<Box p={2}>Nothing is waiting for you: no pending request whose current step you can decide.</Box>}
       />
     </>
@@ -105,7 +124,7 @@ export function PendingApprovals() {
 }
 
 /** A row's Approve and Reject, as on the request's page, once its detail (with the verdicts) is read. */
-function RowDecision(props: { request: AccessRequest; detail?: LoadedDetail; onChanged: () => void }) {
+function RowDecision(props: { request: AccessRequest; detail?: LoadedDetail; onChanged: (r: RequestDetail) => void }) {
   const { request, detail } = props;
   if (!detail) {
     return <CircularProgress size={16} aria-label={`Loading the actions of ${request.id}`} />;

@@ -96,4 +96,20 @@ describe('RequestTable', () => {
     expect(rowIds()).toEqual(['JIT-000005']);
     expect(screen.getByTestId('request-count')).toHaveTextContent('1 request shown; more are available.');
   });
+
+  it('leaves out the Status column when asked (a list of pending requests); the selection column is named for screen readers only', async () => {
+    const selection = { isSelected: () => false, toggle: jest.fn() };
+    const headers = () => screen.getAllByRole('columnheader').map(h => h.textContent);
+    const { unmount } = await renderInTestApp(
+      <RequestTable title="Waiting for your decision" requests={requests(1, 2)} showRequester hideStatus selection={selection} />,
+    );
+    expect(headers()).toEqual(['Select', 'Request', 'Requester', 'Account', 'Access', 'Duration', 'Created']);
+    expect(screen.queryByTestId(/^request-status/)).not.toBeInTheDocument();
+    expect(screen.getByText('Select')).toHaveStyle({ position: 'absolute', width: '1px', overflow: 'hidden' });
+    expect(screen.getByRole('checkbox', { name: 'Select JIT-000001' })).toBeInTheDocument();
+    unmount();
+
+    await renderInTestApp(<RequestTable title="Request history" requests={requests(1, 2)} showRequester />);
+    expect(headers()).toEqual(['Request', 'Requester', 'Account', 'Access', 'Duration', 'Status', 'Created']);
+  });
 });

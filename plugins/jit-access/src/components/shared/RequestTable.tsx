@@ -17,6 +17,16 @@ function requesterOf(r: AccessRequest): string {
   return r.requesterName ?? r.requester.replace(/^user:default\//, '');
 }
 
+/** Read by screen readers, not shown (a column's header whose cells say what they are). */
+const VISUALLY_HIDDEN = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+} as const;
+
 /** Rows that can be picked with a checkbox (labelled "Select <id>"), for an action on several at once. */
 export interface RequestSelection {
   isSelected: (r: AccessRequest) => boolean;
@@ -42,6 +52,12 @@ export function RequestTable(props: {
   actions?: (r: AccessRequest) => ReactNode;
   showRequester?: boolean;
   showReason?: boolean;
+  /**
+   * Leave out the Status column, for a list whose rows all have one status
+   * (Pending approvals): with the selection and actions columns, it would
+   * make the table wider than the page at 1280 px.
+   */
+  hideStatus?: boolean;
   selection?: RequestSelection;
   /** Told the rows shown whenever they change (the first page plus those loaded after it). */
   onRowsShown?: (rows: AccessRequest[]) => void;
@@ -54,7 +70,8 @@ export function RequestTable(props: {
     ...(selection
       ? [
           {
-            title: 'Select',
+            // Each checkbox says what it selects; a visible "Select" would widen the column.
+            title: <span style={VISUALLY_HIDDEN}>Select</span>,
             sorting: false,
             width: '48px',
             render: (r: AccessRequest) => {
@@ -95,7 +112,7 @@ export function RequestTable(props: {
     },
     ...(props.showReason ? [{ title: 'Reason', field: 'reason' }] : []),
     { title: 'Duration', render: r => formatMinutes(r.effectiveDurationMinutes) },
-    { title: 'Status', render: r => <StatusChip status={r.status} /> },
+    ...(props.hideStatus ? [] : [{ title: 'Status', render: (r: AccessRequest) => <StatusChip status={r.status} /> }]),
     { title: 'Created', render: r => new Date(r.createdAt).toLocaleString() },
     ...(props.actions ? [{ title: 'Actions', render: (r: AccessRequest) => props.actions!(r) }] : []),
   ];
