@@ -100,7 +100,7 @@ describe('RequestTable', () => {
   it('leaves out the Status column when asked (a list of pending requests); the selection column is named for screen readers only', async () => {
     const selection = { isSelected: () => false, toggle: jest.fn() };
     const headers = () => screen.getAllByRole('columnheader').map(h => h.textContent);
-    const { unmount } = await renderInTestApp(
+    const { unmount } = await renderInJitAccessApp(
       <RequestTable title="Waiting for your decision" requests={requests(1, 2)} showRequester hideStatus selection={selection} />,
     );
     expect(headers()).toEqual(['Select', 'Request', 'Requester', 'Account', 'Access', 'Duration', 'Created']);
@@ -109,7 +109,7 @@ describe('RequestTable', () => {
     expect(screen.getByRole('checkbox', { name: 'Select JIT-000001' })).toBeInTheDocument();
     unmount();
 
-    await renderInTestApp(<RequestTable title="Request history" requests={requests(1, 2)} showRequester />);
+    await renderInJitAccessApp(<RequestTable title="Request history" requests={requests(1, 2)} showRequester />);
     expect(headers()).toEqual(['Request', 'Requester', 'Account', 'Access', 'Duration', 'Status', 'Created']);
   });
 });
