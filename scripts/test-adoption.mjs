@@ -80,6 +80,8 @@ const PACKS = {
 
 /** Which release each app runs on: the one create-app makes, or the newest. */
 const RELEASE = { new: 'template', legacy: 'newest' };
+/** What a started app listens on: the frontend, the backend, the emulator. */
+const PORTS = [3000, 7007, 7311];
 const RELEASE_NAME = {
   template: "create-app's release, every @backstage package pinned to it",
   newest: "the newest release (yarn up '@backstage/*')",
@@ -395,7 +397,7 @@ async function trial(kind) {
   let emulator;
   let app;
   await phase(`${kind}: ports 3000, 7007 and 7311 free`, () =>
-    waitForFreePorts([3000, 7007, 7311]),
+    waitForFreePorts(PORTS),
   );
   try {
     await phase(
@@ -442,6 +444,11 @@ async function trial(kind) {
   } finally {
     if (app) await stop(app);
     if (emulator) await stop(emulator);
+    // until this app's servers have let go of the ports (no quiet period),
+    // so the next app does not take them for another test run's
+    await waitForFreePorts(PORTS, { timeoutMs: 60_000, quietMs: 0 }).catch(
+      () => {},
+    );
   }
 }
 

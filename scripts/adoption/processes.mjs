@@ -126,30 +126,39 @@ function listening(port) {
 }
 
 /**
- * Waits until nothing listens on the ports (another test run on this machine
- * may hold them for a while), and fails clearly if they stay taken: an app
- * started on a taken port would test whatever else answers there.
+ * Returns at once when the ports are free; otherwise waits until nothing has
+ * listened on them for `quietMs` (another test run on this machine may hold
+ * them, and restart its servers between its steps), and fails clearly if
+ * they stay taken: an app started on a taken port would test whatever else
+ * answers there.
  */
-export async function waitForFreePorts(ports, timeoutMs = 600_000) {
+export async function waitForFreePorts(
+  ports,
+  { timeoutMs = 600_000, quietMs = 15_000 } = {},
+) {
   const deadline = Date.now() + timeoutMs;
+  let freeSince;
   let said = false;
   for (;;) {
     const taken = [];
     for (const port of ports) if (await listening(port)) taken.push(port);
-    if (!taken.length) return;
-    if (Date.now() > deadline) {
+    if (!taken.length && !said) return;
+    if (taken.length) freeSince = undefined;
+    else freeSince ??= Date.now();
+    if (freeSince !== undefined && Date.now() - freeSince >= quietMs) return;
+    if (taken.length && Date.now() > deadline) {
       throw new Error(
         `ports ${taken.join(', ')} are still taken after ${
           timeoutMs / 1000
         } s; stop what listens there (ss -ltnp)`,
       );
     }
-    if (!said) {
+    if (taken.length && !said) {
       console.log(
         `  ports ${taken.join(', ')} are taken by another process; waiting`,
       );
       said = true;
     }
-    await new Promise(r => setTimeout(r, 5_000));
+    await new Promise(r => setTimeout(r, 1_000));
   }
 }
