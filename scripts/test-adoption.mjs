@@ -4,17 +4,25 @@
  * fresh Backstage app by following the READMEs (npm run test:adoption).
  *
  *   1. pack       scripts/pack.sh: the three plugins and the emulator as tarballs
- *   2. create     npx @backstage/create-app@CREATE_APP (new frontend system app,
- *                 then the --legacy one)
+ *   2. create     npx @backstage/create-app@CREATE_APP (new frontend system app
+ *                 and the --legacy one)
  *   3. install    the tarballs (file: dependencies, the common package through
- *                 resolutions) and one @backstage release, with the app's Yarn
+ *                 resolutions) and one @backstage release, with the app's Yarn:
+ *                 the new system app stays on the release create-app makes
+ *                 (the oldest supported, pinned by adoption/release.mjs), the
+ *                 legacy app moves to the newest (yarn up '@backstage/*');
+ *                 the adopted packages' ranges must accept what is installed
  *   4. snippets   exactly the code blocks the READMEs mark with
  *                 <!-- adoption:<side> -->, applied to the app's files; prints
  *                 the lines added per side and fails above MAX_LINES
- *   5. start      the emulator from its tarball's bin, the app (yarn start)
- *   6. browser    Chromium: alice requests access to the sandbox account, bob
+ *   5. tsc        the app type checks
+ *   6. start      the emulator from its tarball's bin, the app (yarn start)
+ *   7. browser    Chromium: alice requests access to the sandbox account, bob
  *                 approves on its entity page tab, the emulator holds the
  *                 assignment; screenshots in e2e/output/adoption-<app>/
+ *
+ * Steps 2-5 of the apps run at the same time; 6 and 7 one app after the
+ * other (both use ports 3000, 7007 and 7311).
  *
  *   npm run test:adoption                  both apps
  *   ADOPTION_APPS=new npm run test:adoption   only the new frontend system app
@@ -22,10 +30,23 @@
  *   ADOPTION_DIR=...    where the apps are made (default /tmp/jit-adoption; wiped)
  *   ADOPTION_REUSE=1    keep an installed app from an earlier run (skips 2 and 3)
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { runBrowserFlow } from './adoption/browserFlow.mjs';
+import {
+  isRunning,
+  runAsync,
+  start as startProcess,
+  stop,
+  tail,
+  waitForFreePorts,
+} from './adoption/processes.mjs';
+import {
+  checkRanges,
+  pinTemplateRelease,
+  releaseOf,
+} from './adoption/release.mjs';
 import {
   addedLines,
   applySnippet,
@@ -57,13 +78,25 @@ const PACKS = {
   emulator: 'jit-access-identity-center-emulator.tgz',
 };
 
+/** Which release each app runs on: the one create-app makes, or the newest. */
+const RELEASE = { new: 'template', legacy: 'newest' };
+/** What a started app listens on: the frontend, the backend, the emulator. */
+const PORTS = [3000, 7007, 7311];
+const RELEASE_NAME = {
+  template: "create-app's release, every @backstage package pinned to it",
+  newest: "the newest release (yarn up '@backstage/*')",
+};
+const ADOPTED = [
+  '@jit-access/plugin-jit-access',
+  '@jit-access/plugin-jit-access-backend',
+  '@jit-access/plugin-jit-access-common',
+];
+
 const timings = [];
 const env = toolchainEnv();
-const children = new Set();
-process.on('exit', () => children.forEach(killTree));
-for (const sig of ['SIGINT', 'SIGTERM'])
-  process.on(sig, () => process.exit(130));
+const T0 = Date.now();
 
+/** A timed step; phases of different apps may overlap, so each records when it began. */
 async function phase(name, fn) {
   const start = Date.now();
   console.log(`\n=== ${name} ===`);
@@ -71,7 +104,7 @@ async function phase(name, fn) {
     return await fn();
   } finally {
     const s = (Date.now() - start) / 1000;
-    timings.push([name, s]);
+    timings.push([name, s, (start - T0) / 1000]);
     console.log(`--- ${name}: ${fmt(s)}`);
   }
 }
@@ -105,65 +138,16 @@ function toolchainEnv() {
   return e;
 }
 
-function run(cmd, args, { cwd = ROOT, input, log } = {}) {
-  console.log(
-    `$ ${[cmd, ...args].join(' ')}${cwd !== ROOT ? `   (in ${cwd})` : ''}`,
-  );
-  const opts = {
-    cwd,
-    env,
-    input,
-    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
-    maxBuffer: 1 << 28,
-  };
-  try {
-    const out = execFileSync(cmd, args, { ...opts, encoding: 'utf8' });
-    if (log) fs.appendFileSync(log, out);
-    return out;
-  } catch (e) {
-    if (log) fs.appendFileSync(log, `${e.stdout ?? ''}\n${e.stderr ?? ''}`);
-    console.error(
-      `${(e.stdout ?? '').slice(-4000)}\n${(e.stderr ?? '').slice(-4000)}`,
-    );
-    throw new Error(`${cmd} ${args.join(' ')} failed (exit ${e.status})`);
-  }
+function run(cmd, args, { cwd = ROOT, input, log, label } = {}) {
+  return runAsync(cmd, args, { cwd, env, input, log, label, root: ROOT });
 }
 
-/** A long-running process in its own process group, its output in a log file. */
 function start(name, cmd, args, { cwd, logDir, extraEnv = {} }) {
-  const log = path.join(logDir, `${name}.log`);
-  const fd = fs.openSync(log, 'a');
-  const child = spawn(cmd, args, {
+  return startProcess(name, cmd, args, {
     cwd,
+    logDir,
     env: { ...env, ...extraEnv },
-    stdio: ['ignore', fd, fd],
-    detached: true,
   });
-  child.log = log;
-  child.label = name;
-  children.add(child);
-  child.on('exit', () => children.delete(child));
-  return child;
-}
-
-function killTree(child) {
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    /* already gone */
-  }
-}
-
-async function stop(child) {
-  if (!children.has(child)) return;
-  const gone = new Promise(r => child.once('exit', r));
-  killTree(child);
-  await Promise.race([gone, new Promise(r => setTimeout(r, 10_000))]);
-  try {
-    process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    /* gone */
-  }
 }
 
 async function waitForUrl(
@@ -172,7 +156,7 @@ async function waitForUrl(
 ) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && !children.has(child)) {
+    if (child && !isRunning(child)) {
       throw new Error(
         `${child.label} exited before ${url} answered; see ${
           child.log
@@ -192,14 +176,6 @@ async function waitForUrl(
       child ? `; see ${child.log}:\n${tail(child.log)}` : ''
     }`,
   );
-}
-
-function tail(file, n = 40) {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-n).join('\n');
-  } catch {
-    return '';
-  }
 }
 
 const readJson = f => JSON.parse(fs.readFileSync(f, 'utf8'));
@@ -287,9 +263,31 @@ function countLines(kind, snippets) {
   return per;
 }
 
-async function adopt(kind, snippets) {
-  const appDir = path.join(WORK, `${kind}-app`);
-  const outDir = path.join(ROOT, 'e2e', 'output', `adoption-${kind}`);
+const appDirOf = kind => path.join(WORK, `${kind}-app`);
+const outDirOf = kind => path.join(ROOT, 'e2e', 'output', `adoption-${kind}`);
+
+/** The app's Yarn install: the new app on create-app's release, the legacy one on the newest. */
+async function install(kind, appDir, log) {
+  const yarn = args => run('yarn', args, { cwd: appDir, log, label: kind });
+  if (RELEASE[kind] === 'template') {
+    await pinTemplateRelease(appDir, args => yarn(['install', ...args]));
+    await yarn(['install']);
+  } else {
+    // Without create-app's yarn.lock seed (not reachable from CI), caret
+    // ranges mix two releases and the backend dies at start
+    // (httpRouter.addWebSocketHandler is not a function): take every
+    // @backstage package from the newest release.
+    await yarn(['up', '@backstage/*']);
+  }
+}
+
+/**
+ * Steps 2-5 for one app: create, install, the README snippets, tsc. Nothing
+ * here listens on a port, so the apps are prepared at the same time.
+ */
+async function prepare(kind, snippets) {
+  const appDir = appDirOf(kind);
+  const outDir = outDirOf(kind);
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
   const reuse =
@@ -302,8 +300,10 @@ async function adopt(kind, snippets) {
       `${kind}: create-app@${CREATE_APP}${
         kind === 'legacy' ? ' --legacy' : ''
       }`,
-      () => {
-        fs.rmSync(appDir, { recursive: true, force: true });
+      async () => {
+        // asynchronously: removing an installed app takes seconds and would
+        // hold up the other app's preparation
+        await fs.promises.rm(appDir, { recursive: true, force: true });
         const args = [
           '-y',
           `@backstage/create-app@${CREATE_APP}`,
@@ -312,39 +312,43 @@ async function adopt(kind, snippets) {
           '--skip-install',
         ];
         if (kind === 'legacy') args.push('--legacy');
-        run('npx', args, {
+        await run('npx', args, {
           input: `${APP_NAME}\n`,
           log: path.join(outDir, 'create-app.log'),
+          label: kind,
         });
       },
     );
-    await phase(`${kind}: install (tarballs, one @backstage release)`, () => {
-      addTarballs(appDir);
-      // Without create-app's yarn.lock seed (not reachable from CI), caret
-      // ranges mix two releases and the backend dies at start
-      // (httpRouter.addWebSocketHandler is not a function): take every
-      // @backstage package from the newest release.
-      run('yarn', ['up', '@backstage/*'], {
-        cwd: appDir,
-        log: path.join(outDir, 'install.log'),
-      });
-    });
+    await phase(
+      `${kind}: install (tarballs, ${RELEASE_NAME[RELEASE[kind]]})`,
+      async () => {
+        addTarballs(appDir);
+        await install(kind, appDir, path.join(outDir, 'install.log'));
+      },
+    );
   }
+  const ranges = checkRanges(appDir, ADOPTED);
+  const own = ranges.filter(r => r.own);
+  if (own.length) {
+    console.log(
+      `[${kind}] adopted packages with a copy of their own (not the app's):\n${own
+        .map(r => `  ${r.pkg}: ${r.dep} ${r.version}`)
+        .join('\n')}`,
+    );
+  }
+
   await phase(`${kind}: apply the README snippets`, () => {
     pristine(appDir, mine);
     for (const s of mine) {
       const file = applySnippet(appDir, s);
       console.log(
-        `  ${s.side.padEnd(22)} ${String(addedLines(s).length).padStart(
-          2,
-        )} line(s) -> ${file}   (${s.where})`,
+        `  [${kind}] ${s.side.padEnd(22)} ${String(
+          addedLines(s).length,
+        ).padStart(2)} line(s) -> ${file}   (${s.where})`,
       );
     }
   });
 
-  const release = readJson(
-    path.join(appDir, 'node_modules/@backstage/backend-defaults/package.json'),
-  ).version;
   const per = countLines(kind, mine);
   console.log(
     `\nLines added per side (${kind} app; limit ${MAX_LINES} for install sides):`,
@@ -364,13 +368,37 @@ async function adopt(kind, snippets) {
       `more than ${MAX_LINES} lines on a side: ${over.join(', ')}`,
     );
 
-  const logDir = outDir;
-  await phase(`${kind}: type check the app (yarn tsc)`, () => {
-    run('yarn', ['tsc'], { cwd: appDir, log: path.join(outDir, 'tsc.log') });
-  });
+  await phase(`${kind}: type check the app (yarn tsc)`, () =>
+    run('yarn', ['tsc'], {
+      cwd: appDir,
+      log: path.join(outDir, 'tsc.log'),
+      label: kind,
+    }),
+  );
 
+  const installed = name =>
+    readJson(path.join(appDir, 'node_modules', name, 'package.json')).version;
+  return {
+    release: releaseOf(appDir),
+    versions: [
+      '@backstage/backend-defaults',
+      '@backstage/frontend-plugin-api',
+      '@backstage/plugin-catalog-react',
+    ].map(n => `${n.replace('@backstage/', '')} ${installed(n)}`),
+    per,
+  };
+}
+
+/** Steps 6-7 for one app: start it and walk the browser flow. */
+async function trial(kind) {
+  const appDir = appDirOf(kind);
+  const outDir = outDirOf(kind);
+  const logDir = outDir;
   let emulator;
   let app;
+  await phase(`${kind}: ports 3000, 7007 and 7311 free`, () =>
+    waitForFreePorts(PORTS),
+  );
   try {
     await phase(
       `${kind}: start the emulator (its bin) and the app (yarn start)`,
@@ -416,8 +444,12 @@ async function adopt(kind, snippets) {
   } finally {
     if (app) await stop(app);
     if (emulator) await stop(emulator);
+    // until this app's servers have let go of the ports (no quiet period),
+    // so the next app does not take them for another test run's
+    await waitForFreePorts(PORTS, { timeoutMs: 60_000, quietMs: 0 }).catch(
+      () => {},
+    );
   }
-  return { release, per };
 }
 
 /**
@@ -441,27 +473,53 @@ function switchGuest(appDir, user) {
 }
 
 async function main() {
-  const started = Date.now();
-  await phase('pack (scripts/pack.sh)', () => {
+  await phase('pack (scripts/pack.sh)', async () => {
     if (process.env.SKIP_PACK === '1')
       return console.log('SKIP_PACK=1: using dist-packs/ as it is');
-    run('bash', ['scripts/pack.sh'], { log: path.join(WORK, 'pack.log') });
+    await run('bash', ['scripts/pack.sh'], {
+      log: path.join(WORK, 'pack.log'),
+    });
   });
   const snippets = readSnippets(READMEs());
-  const results = {};
-  for (const kind of APPS) results[kind] = await adopt(kind, snippets);
+  // every app is prepared at once; a failure stops the test only when all
+  // preparations have ended, so no install is left writing behind it
+  const prepared = await Promise.allSettled(
+    APPS.map(kind => prepare(kind, snippets)),
+  );
+  const failed = prepared.filter(p => p.status === 'rejected');
+  if (failed.length) {
+    throw new Error(
+      failed.map(p => p.reason?.message ?? String(p.reason)).join('\n\n'),
+    );
+  }
+  const results = Object.fromEntries(
+    APPS.map((kind, i) => [kind, prepared[i].value]),
+  );
+  for (const kind of APPS) await trial(kind);
 
   console.log('\n=== adoption: summary ===');
   for (const [kind, r] of Object.entries(results)) {
     console.log(
-      `${kind} app: @backstage/backend-defaults ${
-        r.release
-      }; lines per side: ${[...r.per].map(([s, n]) => `${s} ${n}`).join(', ')}`,
+      `${kind} app: made by create-app for Backstage ${r.release}, on ${
+        RELEASE_NAME[RELEASE[kind]]
+      } (${r.versions.join(', ')}); lines per side: ${[...r.per]
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', ')}`,
     );
   }
-  for (const [name, s] of timings)
-    console.log(`  ${fmt(s).padStart(12)}  ${name}`);
-  console.log(`  ${fmt((Date.now() - started) / 1000).padStart(12)}  total`);
+  printTimings(console.log);
+}
+
+/** Each phase with when it began (phases of the two apps overlap) and the wall-clock total. */
+function printTimings(print) {
+  print(`  ${'began at'.padStart(12)}  ${'took'.padStart(12)}  phase`);
+  for (const [name, s, at] of timings)
+    print(`  ${`+${fmt(at)}`.padStart(12)}  ${fmt(s).padStart(12)}  ${name}`);
+  print(
+    `  ${''.padStart(12)}  ${fmt((Date.now() - T0) / 1000).padStart(
+      12,
+    )}  total`,
+  );
 }
 
 function READMEs() {
@@ -471,7 +529,6 @@ function READMEs() {
 fs.mkdirSync(WORK, { recursive: true });
 main().catch(e => {
   console.error(`\nadoption test FAILED: ${e.message}`);
-  for (const [name, s] of timings)
-    console.error(`  ${fmt(s).padStart(12)}  ${name}`);
+  printTimings(console.error);
   process.exit(1);
 });

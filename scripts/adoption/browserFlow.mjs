@@ -42,6 +42,34 @@ async function guestIs() {
   return (await res.json()).backstageIdentity?.identity?.userEntityRef;
 }
 
+/**
+ * Waits until JIT Access names the sandbox account from the catalog: the app
+ * answers before the catalog has read the trial's entities (and JIT Access
+ * caches catalog reads for seconds), and a request for an account without
+ * an owner is refused (fail closed).
+ */
+async function waitForSandboxFromCatalog() {
+  await waitFor(
+    'JIT Access to list account 111111111111 as the catalog entity sandbox',
+    async () => {
+      const refresh = await fetch(`${BACKEND}/api/auth/guest/refresh`, {
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+      });
+      const token = (await refresh.json()).backstageIdentity?.token;
+      const res = await fetch(`${BACKEND}/api/jit-access/accounts`, {
+        headers: { Authorization: `Bearer ${token}` },
+      });
+      if (!res.ok) return false;
+      const text = await res.text();
+      return (
+        text.includes('resource:default/sandbox') ||
+        text.includes('"name":"sandbox"')
+      );
+    },
+    180_000,
+  );
+}
+
 export async function runBrowserFlow({ kind, outDir, switchUser }) {
   let n = 0;
   const shot = async (page, name) => {
@@ -90,6 +118,7 @@ export async function runBrowserFlow({ kind, outDir, switchUser }) {
   let current;
   try {
     const alice = await signInAs('alice');
+    await waitForSandboxFromCatalog();
     current = alice.page;
     const p = alice.page;
     await p.goto(`${FRONTEND}/jit-access`);

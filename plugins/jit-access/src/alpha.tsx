@@ -1,4 +1,12 @@
-import { ApiBlueprint, coreApis, createFrontendPlugin, PageBlueprint } from '@backstage/frontend-plugin-api';
+// discoveryApiRef and fetchApiRef rather than coreApis.*: Backstage 1.55's
+// frontend-plugin-api (0.18) has no coreApis; both name the same APIs.
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import SecurityIcon from '@material-ui/icons/Security';
 import { jitAccessApiRef } from './api/JitAccessApi';
@@ -10,7 +18,7 @@ const jitAccessApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: jitAccessApiRef,
-      deps: { discoveryApi: coreApis.discovery, fetchApi: coreApis.fetch },
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
       factory: deps => new JitAccessClient(deps),
     }),
 });

@@ -1,4 +1,4 @@
-import { coreApis, type ToastApi } from '@backstage/frontend-plugin-api';
+import { toastApiRef, type ToastApi } from '@backstage/frontend-plugin-api';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import type { RenderResult } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
@@ -26,7 +26,7 @@ export async function renderInJitAccessApp(
   options: Options & { toasts?: ReturnType<typeof mockToasts> } = {},
 ): Promise<RenderResult & { toasts: ReturnType<typeof mockToasts> }> {
   const { toasts = mockToasts(), ...rest } = options;
-  const result = await renderInTestApp(<TestApiProvider apis={[[coreApis.toast, toasts]]}>{element}</TestApiProvider>, {
+  const result = await renderInTestApp(<TestApiProvider apis={[[toastApiRef, toasts]]}>{element}</TestApiProvider>, {
     ...rest,
     mountedRoutes: rest.mountedRoutes ?? { [TEST_MOUNT_PATH]: rootRouteRef },
     // React Router's v7 behaviour, which its future-flag warnings ask apps to opt into.

@@ -1,5 +1,5 @@
 import { alertApiRef } from '@backstage/core-plugin-api';
-import { coreApis } from '@backstage/frontend-plugin-api';
+import { toastApiRef } from '@backstage/frontend-plugin-api';
 import { TestApiProvider } from '@backstage/test-utils';
 import { renderHook } from '@testing-library/react';
 import type { ReactNode } from 'react';
@@ -18,7 +18,7 @@ describe('useNotify', () => {
     const toasts = mockToasts();
     const alerts = alertApi();
     const notify = notifyWith([
-      [coreApis.toast, toasts],
+      [toastApiRef, toasts],
       [alertApiRef, alerts],
     ]);
     notify.success('Request JIT-ABC123 submitted');

@@ -1,5 +1,7 @@
 import { alertApiRef, useApiHolder } from '@backstage/core-plugin-api';
-import { coreApis } from '@backstage/frontend-plugin-api';
+// toastApiRef rather than coreApis.toast: Backstage 1.55's frontend-plugin-api
+// (0.18) has no coreApis; both name the same API.
+import { toastApiRef } from '@backstage/frontend-plugin-api';
 import { useMemo } from 'react';
 
 /** How long a success stays on screen; errors stay until dismissed. */
@@ -19,7 +21,7 @@ export interface Notify {
 export function useNotify(): Notify {
   const apis = useApiHolder();
   return useMemo(() => {
-    const toast = apis.get(coreApis.toast);
+    const toast = apis.get(toastApiRef);
     if (toast) {
       return {
         success: title => void toast.post({ title, status: 'success', timeout: SUCCESS_TIMEOUT_MS }),

@@ -1,7 +1,8 @@
 import { useApi, useRouteRef } from '@backstage/core-plugin-api';
-import { useAppNavigate } from '@backstage/frontend-plugin-api';
 import type { CreateRequestBody, RequestDetail } from '@jit-access/plugin-jit-access-common';
 import { useState } from 'react';
+// react-router's navigate: useAppNavigate is not in Backstage 1.55's frontend-plugin-api.
+import { useNavigate } from 'react-router-dom';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { requestRouteRef } from '../../routes';
 import { useNotify } from './useNotify';
@@ -20,7 +21,7 @@ export function useSubmitRequest(options: {
 }) {
   const api = useApi(jitAccessApiRef);
   const notify = useNotify();
-  const navigate = useAppNavigate();
+  const navigate = useNavigate();
   const requestLink = useRouteRef(requestRouteRef);
   const [submitting, setSubmitting] = useState(false);
   const submit = async (body: CreateRequestBody) => {
