@@ -26,12 +26,15 @@ export async function launch() {
   });
 }
 
-/** A fresh browser context signed in as a demo user, on the home page. */
-export async function signIn(browser, user, { width = 1280, height = 900 } = {}) {
+/**
+ * A fresh browser context signed in as a demo user, on the home page of the
+ * dev server (or of `base`: the backend serves the production build).
+ */
+export async function signIn(browser, user, { width = 1280, height = 900, base = FRONTEND } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
-  await page.goto(FRONTEND);
+  await page.goto(base);
   await page.getByRole('button', { name: `Sign in as ${user}` }).click();
   await page.getByText('JIT Access').first().waitFor();
   return { context, page };

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Starts the demo portal (backend :7007, frontend :3000, emulator :7311) on a
-// fresh SQLite directory, waits until it is ready, runs the end-to-end tests
-// in e2e/tests with Node's test runner, and stops the portal.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// Builds the app for production, starts the demo portal (backend :7007, which
+// also serves that build as a deployed Backstage does; the dev server :3000;
+// emulator :7311) on a fresh SQLite directory, waits until it is ready, runs
+// the end-to-end tests in e2e/tests with Node's test runner, and stops the
+// portal. The tests use the dev server; the load-time test measures both.
+// JIT_E2E_SKIP_BUILD=1 keeps an existing packages/app/dist.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,15 +50,35 @@ for (;;) {
 }
 const releaseLock = () => rmSync(lockDir, { recursive: true, force: true });
 
+const configArgs = [
+  '--config', join(root, 'app-config.yaml'),
+  '--config', join(root, 'app-config.demo.yaml'),
+  '--config', join(root, 'e2e', 'app-config.e2e.yaml'),
+];
+
+// The production build, served by the backend's app plugin (packages/app/dist).
+const appDist = join(root, 'packages', 'app', 'dist');
+if (!(process.env.JIT_E2E_SKIP_BUILD && existsSync(join(appDist, 'index.html')))) {
+  const buildStarted = Date.now();
+  console.log('e2e: building packages/app for production ...');
+  const build = spawnSync('yarn', ['backstage-cli', 'package', 'build', ...configArgs], {
+    cwd: join(root, 'packages', 'app'),
+    encoding: 'utf8',
+    env: { ...process.env, JIT_E2E_DATA_DIR: dataDir },
+  });
+  if (build.status !== 0) {
+    console.error(`${build.stdout}\n${build.stderr}`.split('\n').slice(-60).join('\n'));
+    console.error('e2e: the production build of packages/app failed');
+    releaseLock();
+    process.exit(1);
+  }
+  console.log(`e2e: built in ${((Date.now() - buildStarted) / 1000).toFixed(0)} s`);
+}
+
 const started = Date.now();
 const portal = spawn(
   'yarn',
-  [
-    'backstage-cli', 'repo', 'start',
-    '--config', join(root, 'app-config.yaml'),
-    '--config', join(root, 'app-config.demo.yaml'),
-    '--config', join(root, 'e2e', 'app-config.e2e.yaml'),
-  ],
+  ['backstage-cli', 'repo', 'start', ...configArgs],
   {
     cwd: root,
     env: { ...process.env, JIT_E2E_DATA_DIR: dataDir, BROWSER: 'none' },
@@ -112,6 +135,10 @@ try {
     { timeoutMs: 300_000, intervalMs: 1000 },
   );
   console.log(`portal ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const served = await fetch(`${BACKEND}/jit-access`);
+  if (!served.ok || !(await served.text()).includes('<div id="root">')) {
+    throw new Error(`the backend does not serve the production build at ${BACKEND}/jit-access (${served.status})`);
+  }
 
   const files = readdirSync(join(root, 'e2e', 'tests'))
     .filter(f => f.endsWith('.test.mjs'))

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { TIMEOUT, horizontalOverflow, launch, screenshots, signIn as signInWith } from '../browser.mjs';
-import { FRONTEND, api, waitFor } from '../lib.mjs';
+import { BACKEND, FRONTEND, api, waitFor } from '../lib.mjs';
 
 const shot = screenshots('browser-spec3');
 let browser;
@@ -228,19 +228,32 @@ test('owners see their account activity as a chart in Owned accounts', async () 
   await bob.context.close();
 });
 
-test('load time of the JIT Access page on the demo (median of 5 warm loads)', async () => {
-  const alice = await signIn('alice');
-  const a = alice.page;
-  const times = [];
-  for (let i = 0; i < 6; i += 1) {
-    const started = Date.now();
-    await a.goto(`${FRONTEND}/jit-access`, { timeout: TIMEOUT });
-    await a.getByText('Request access to an AWS account').first().waitFor();
-    if (i > 0) times.push(Date.now() - started); // the first load warms the dev server's bundle cache
+// The same five warm loads (after one not counted) on the dev server the other
+// tests use and on the production build the backend serves, as users get it.
+// A figure, not a pass mark: the machine is shared (docs/benchmarks.md holds
+// the goals, measured by `npm run bench:frontend`).
+test('load time of the JIT Access page: dev server and production build (median of 5 warm loads each)', async () => {
+  const result = { page: '/jit-access', measuredAt: new Date().toISOString() };
+  for (const [target, base] of [['devServer', FRONTEND], ['productionBuild', BACKEND]]) {
+    const alice = await signIn('alice', { base });
+    const a = alice.page;
+    const times = [];
+    for (let i = 0; i < 6; i += 1) {
+      const started = Date.now();
+      await a.goto(`${base}/jit-access`, { timeout: TIMEOUT });
+      await a.getByText('Request access to an AWS account').first().waitFor();
+      await a.locator('#jit-account').waitFor();
+      if (i > 0) times.push(Date.now() - started); // the first load fills the browser's cache
+    }
+    if (target === 'productionBuild') {
+      // it is the build: minified chunks with content hashes, served by the backend
+      const scripts = await a.evaluate(() => [...document.scripts].map(s => s.src));
+      assert.ok(scripts.some(src => /\/static\/main\.[0-9a-f]+\.js$/.test(src)), `no hashed main chunk in ${scripts.join(', ')}`);
+    }
+    await alice.context.close();
+    const sorted = [...times].sort((x, y) => x - y);
+    result[target] = { base, loadsMs: times, medianMs: sorted[Math.floor(sorted.length / 2)] };
+    console.log(`JIT Access page load (${target}, ${base}): median ${result[target].medianMs} ms (${times.join(', ')} ms)`);
   }
-  await alice.context.close();
-  const sorted = [...times].sort((x, y) => x - y);
-  const result = { page: '/jit-access', loadsMs: times, medianMs: sorted[Math.floor(sorted.length / 2)], measuredAt: new Date().toISOString() };
   writeFileSync(join(process.cwd(), 'e2e', 'output', 'load-time.json'), `${JSON.stringify(result, null, 2)}\n`);
-  console.log(`JIT Access page load: median ${result.medianMs} ms (${times.join(', ')} ms)`);
 });
