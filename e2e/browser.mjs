@@ -28,7 +28,7 @@ export async function launch() {
 
 /**
  * A fresh browser context signed in as a demo user, on the home page of the
- * dev server (or of `base`: the backend serves the production build).
+ * production build the backend serves (or of `base`, e.g. the dev server).
  */
 export async function signIn(browser, user, { width = 1280, height = 900, base = FRONTEND } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });

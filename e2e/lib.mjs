@@ -1,6 +1,10 @@
 // Helpers shared by the end-to-end tests: demo tokens, API calls, polling.
 export const BACKEND = process.env.JIT_E2E_BACKEND ?? 'http://localhost:7007';
-export const FRONTEND = process.env.JIT_E2E_FRONTEND ?? 'http://localhost:3000';
+// The browser tests load the app where users get it: the production build the
+// backend serves (e2e/run.mjs builds it). The dev server runs beside it for the
+// load-time comparison.
+export const FRONTEND = process.env.JIT_E2E_FRONTEND ?? BACKEND;
+export const DEV_SERVER = process.env.JIT_E2E_DEV_SERVER ?? 'http://localhost:3000';
 export const EMULATOR = process.env.JIT_E2E_EMULATOR ?? 'http://127.0.0.1:7311';
 export const API = `${BACKEND}/api/jit-access`;
 

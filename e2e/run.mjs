@@ -3,14 +3,15 @@
 // also serves that build as a deployed Backstage does; the dev server :3000;
 // emulator :7311) on a fresh SQLite directory, waits until it is ready, runs
 // the end-to-end tests in e2e/tests with Node's test runner, and stops the
-// portal. The tests use the dev server; the load-time test measures both.
+// portal. The browser tests use the production build; the load-time test
+// measures the dev server beside it.
 // JIT_E2E_SKIP_BUILD=1 keeps an existing packages/app/dist.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BACKEND, FRONTEND, api, waitFor } from './lib.mjs';
+import { BACKEND, DEV_SERVER, FRONTEND, api, waitFor } from './lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'jit-e2e-'));
@@ -130,14 +131,14 @@ try {
   );
   console.log(`backend ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   await waitFor(
-    'the frontend',
-    async () => !exited && (await fetch(FRONTEND)).ok,
+    'the dev server',
+    async () => !exited && (await fetch(DEV_SERVER)).ok,
     { timeoutMs: 300_000, intervalMs: 1000 },
   );
   console.log(`portal ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  const served = await fetch(`${BACKEND}/jit-access`);
+  const served = await fetch(`${FRONTEND}/jit-access`);
   if (!served.ok || !(await served.text()).includes('<div id="root">')) {
-    throw new Error(`the backend does not serve the production build at ${BACKEND}/jit-access (${served.status})`);
+    throw new Error(`the production build is not served at ${FRONTEND}/jit-access (${served.status})`);
   }
 
   const files = readdirSync(join(root, 'e2e', 'tests'))

@@ -53,8 +53,9 @@ export function BulkApprove(props: {
         />
         <Button
           variant="contained"
-          color="primary"
-          // Never disabled, which would drop the focus; says why it does nothing instead.
+          // Looks disabled (grey) when it does nothing, but is never disabled,
+          // which would drop the focus; says why it does nothing instead.
+          color={n && running === undefined ? 'primary' : 'default'}
           aria-disabled={!n || running !== undefined}
           aria-describedby={!n ? 'jit-bulk-hint' : undefined}
           onClick={() => n && running === undefined && setConfirming(true)}

@@ -114,6 +114,7 @@ describe('Pending approvals', () => {
     // Nothing selected: the button says so instead of opening the dialog.
     const bulk = screen.getByRole('button', { name: 'Approve selected (0)' });
     expect(bulk).toHaveAttribute('aria-disabled', 'true');
+    expect(bulk).not.toHaveClass('MuiButton-containedPrimary'); // looks disabled too
     fireEvent.click(bulk);
     expect(screen.queryByRole('dialog')).not.toBeInTheDocument();
 
@@ -125,6 +126,7 @@ describe('Pending approvals', () => {
       await user.keyboard(' ');
       expect(box).toBeChecked();
     }
+    expect(screen.getByRole('button', { name: 'Approve selected (3)' })).toHaveClass('MuiButton-containedPrimary');
     fireEvent.click(screen.getByRole('button', { name: 'Approve selected (3)' }));
     const dialog = screen.getByRole('dialog');
     expect(within(dialog).getByText('Approve 3 selected requests')).toBeInTheDocument();
