@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
   LoggerService,
+  type SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -114,52 +115,53 @@ export const jitAccessPlugin = createBackendPlugin({
             }
           })();
         });
-        await scheduler.scheduleTask({
-          id: 'jit-access-permission-set-sync',
-          frequency: { hours: 1 },
-          timeout: { minutes: 5 },
-          initialDelay: { hours: 1 },
-          scope: 'global',
-          fn: syncAndSeed,
-        });
+        // A task that runs `run` on one replica ('global') or on each ('local').
+        const schedule = (
+          id: string,
+          scope: 'global' | 'local',
+          when: SchedulerServiceTaskScheduleDefinition,
+          run: () => Promise<unknown>,
+        ) =>
+          scheduler.scheduleTask({
+            id,
+            ...when,
+            scope, // after the schedule: a configured schedule does not change who runs it
+            fn: async () => {
+              await run();
+            },
+          });
+
+        await schedule(
+          'jit-access-permission-set-sync',
+          'global',
+          { frequency: { hours: 1 }, timeout: { minutes: 5 }, initialDelay: { hours: 1 } },
+          syncAndSeed,
+        );
 
         // With jitAccess.catalogAccounts: AWS account entities new to the catalog, onboarded by one replica
         // (at start too, after the permission sets: syncAndSeed).
         const catalogAccounts = jit.jitConfig.catalogAccounts;
         if (catalogAccounts) {
-          await scheduler.scheduleTask({
-            id: 'jit-access-catalog-accounts',
-            ...catalogAccounts.schedule,
-            scope: 'global',
-            fn: async () => {
-              await jit.configService.onboardCatalogAccounts();
-            },
-          });
+          await schedule('jit-access-catalog-accounts', 'global', catalogAccounts.schedule, () =>
+            jit.configService.onboardCatalogAccounts(),
+          );
         }
 
         // Drift between Identity Center and our records, repaired by one replica.
-        await scheduler.scheduleTask({
-          id: 'jit-access-reconciler',
-          frequency: { minutes: 10 },
-          timeout: { minutes: 10 },
-          initialDelay: { minutes: 1 },
-          scope: 'global',
-          fn: async () => {
-            await jit.reconciler.run();
-          },
-        });
+        await schedule(
+          'jit-access-reconciler',
+          'global',
+          { frequency: { minutes: 10 }, timeout: { minutes: 10 }, initialDelay: { minutes: 1 } },
+          () => jit.reconciler.run(),
+        );
 
         // Each replica looks for due work; leases make one of them act.
-        await scheduler.scheduleTask({
-          id: 'jit-access-lifecycle',
-          frequency: { milliseconds: jit.jitConfig.lifecycleFrequencyMs },
-          timeout: { minutes: 10 },
-          initialDelay: { seconds: 3 },
-          scope: 'local',
-          fn: async () => {
-            await jit.engine.runDue();
-          },
-        });
+        await schedule(
+          'jit-access-lifecycle',
+          'local',
+          { frequency: { milliseconds: jit.jitConfig.lifecycleFrequencyMs }, timeout: { minutes: 10 }, initialDelay: { seconds: 3 } },
+          () => jit.engine.runDue(),
+        );
       },
     });
   },

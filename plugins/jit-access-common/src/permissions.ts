@@ -1,4 +1,4 @@
-import { createPermission } from '@backstage/plugin-permission-common';
+import { createPermission, type PermissionAttributes } from '@backstage/plugin-permission-common';
 
 /**
  * Resource type of JIT access requests, for conditional decisions
@@ -7,25 +7,30 @@ import { createPermission } from '@backstage/plugin-permission-common';
  */
 export const JIT_ACCESS_REQUEST_RESOURCE_TYPE = 'jit-access-request';
 
+type Action = NonNullable<PermissionAttributes['action']>;
+
+/** A permission on JIT access requests (conditional decisions apply). */
+function requestPermission(name: string, action: Action) {
+  return createPermission({ name, attributes: { action }, resourceType: JIT_ACCESS_REQUEST_RESOURCE_TYPE });
+}
+
+/** A permission on the plugin as a whole (allow or deny only). */
+function basicPermission(name: string, action: Action) {
+  return createPermission({ name, attributes: { action } });
+}
+
 /**
  * Submit a request for access. Denied: the caller cannot request access at all.
  * @public
  */
-export const jitAccessRequestCreatePermission = createPermission({
-  name: 'jit-access.request.create',
-  attributes: { action: 'create' },
-});
+export const jitAccessRequestCreatePermission = basicPermission('jit-access.request.create', 'create');
 
 /**
  * Read a request that is not the caller's own. Denied: the request is hidden
  * (404) and left out of lists. Requesters always see their own requests.
  * @public
  */
-export const jitAccessRequestReadPermission = createPermission({
-  name: 'jit-access.request.read',
-  attributes: { action: 'read' },
-  resourceType: JIT_ACCESS_REQUEST_RESOURCE_TYPE,
-});
+export const jitAccessRequestReadPermission = requestPermission('jit-access.request.read', 'read');
 
 /**
  * Decide (approve or reject) a standard request or step 1 of a custom one.
@@ -33,22 +38,14 @@ export const jitAccessRequestReadPermission = createPermission({
  * self-approval, whatever the policy says.
  * @public
  */
-export const jitAccessRequestApprovePermission = createPermission({
-  name: 'jit-access.request.approve',
-  attributes: { action: 'update' },
-  resourceType: JIT_ACCESS_REQUEST_RESOURCE_TYPE,
-});
+export const jitAccessRequestApprovePermission = requestPermission('jit-access.request.approve', 'update');
 
 /**
  * Decide the final (second) step of a custom or risk-tiered request.
  * Granted to Admins and SSO Admins by the default policy.
  * @public
  */
-export const jitAccessRequestApproveFinalPermission = createPermission({
-  name: 'jit-access.request.approve-final',
-  attributes: { action: 'update' },
-  resourceType: JIT_ACCESS_REQUEST_RESOURCE_TYPE,
-});
+export const jitAccessRequestApproveFinalPermission = requestPermission('jit-access.request.approve-final', 'update');
 
 /**
  * Revoke somebody else's active session. Requesters may always end their own.
@@ -58,11 +55,7 @@ export const jitAccessRequestApproveFinalPermission = createPermission({
  * touching step 2 approvals.
  * @public
  */
-export const jitAccessSessionRevokePermission = createPermission({
-  name: 'jit-access.session.revoke',
-  attributes: { action: 'delete' },
-  resourceType: JIT_ACCESS_REQUEST_RESOURCE_TYPE,
-});
+export const jitAccessSessionRevokePermission = requestPermission('jit-access.session.revoke', 'delete');
 
 /**
  * See approver features: Pending approvals, Request history, Manage sessions,
@@ -70,20 +63,14 @@ export const jitAccessSessionRevokePermission = createPermission({
  * even when this permission is denied.
  * @public
  */
-export const jitAccessApproverFeaturesPermission = createPermission({
-  name: 'jit-access.approver-features.view',
-  attributes: { action: 'read' },
-});
+export const jitAccessApproverFeaturesPermission = basicPermission('jit-access.approver-features.view', 'read');
 
 /**
  * Manage the JIT configuration: onboard accounts, owners, permission sets,
  * policies. Denied: the config page and `/config` endpoints answer 403.
  * @public
  */
-export const jitAccessConfigManagePermission = createPermission({
-  name: 'jit-access.config.manage',
-  attributes: { action: 'update' },
-});
+export const jitAccessConfigManagePermission = basicPermission('jit-access.config.manage', 'update');
 
 /** Every permission of the plugin. @public */
 export const jitAccessPermissions = [

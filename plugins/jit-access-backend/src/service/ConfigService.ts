@@ -20,6 +20,9 @@ import type { ConfigView, RequestRecheck } from './RequestRecheck';
 import { Caller } from './types';
 import { toSummary } from '../requests/accountList';
 
+/** A saved config change, with what it did to the open requests it touches. */
+type Saved<T> = T & { impact: ConfigImpact };
+
 /**
  * The admin side: onboarding accounts, owners, permission sets, settings.
  * Every method checks `jit-access.config.manage` first.
@@ -122,11 +125,7 @@ export class ConfigService {
    * open requests on the account: those the config no longer allows end,
    * those that now need another step gain it (`impact` says which).
    */
-  async updateAccount(
-    caller: Caller,
-    accountId: string,
-    update: AccountConfigUpdate,
-  ): Promise<AccountConfig & { impact: ConfigImpact }> {
+  async updateAccount(caller: Caller, accountId: string, update: AccountConfigUpdate): Promise<Saved<AccountConfig>> {
     await this.requireAdmin(caller);
     const { store, recheck } = this.deps;
     const { existing, next } = await this.proposedAccount(accountId, update);
@@ -224,11 +223,7 @@ export class ConfigService {
   }
 
   /** Marks a permission set as needing two approvals (or not); open requests for it follow. */
-  async updatePermissionSet(
-    caller: Caller,
-    arn: string,
-    requiresTwoLevels: boolean,
-  ): Promise<PermissionSetConfig & { impact: ConfigImpact }> {
+  async updatePermissionSet(caller: Caller, arn: string, requiresTwoLevels: boolean): Promise<Saved<PermissionSetConfig>> {
     await this.requireAdmin(caller);
     const { store, recheck } = this.deps;
     const before = (await store.listPermissionSets()).find(s => s.arn === arn);

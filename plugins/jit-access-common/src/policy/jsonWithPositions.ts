@@ -102,63 +102,53 @@ export function parseJsonWithPositions(text: string): JsonNode {
     i += m[0].length;
     return { type: 'number', offset: start, value: Number(m[0]) };
   }
+  /**
+   * The members of an object or an array, after its opening bracket: `member`
+   * reads one, then a comma goes on and `close` ends the list. A `close`
+   * right after a comma is a trailing comma.
+   */
+  function members(close: '}' | ']', member: () => void): void {
+    i++;
+    ws();
+    if (text[i] === close) {
+      i++;
+      return;
+    }
+    for (let first = true; ; first = false) {
+      ws();
+      if (text[i] === close && !first) fail(`Trailing comma before ${close}`, i);
+      member();
+      ws();
+      if (text[i] === ',') {
+        i++;
+        continue;
+      }
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      fail(`Expected ',' or '${close}' but found ${describe(i)}`);
+    }
+  }
   function object(): JsonNode {
     const start = i;
-    i++;
     const entries: Array<{ key: string; keyOffset: number; value: JsonNode }> = [];
-    ws();
-    if (text[i] === '}') {
-      i++;
-      return { type: 'object', offset: start, entries };
-    }
-    for (;;) {
-      ws();
-      if (text[i] !== '"') {
-        if (text[i] === '}' && entries.length) fail('Trailing comma before }', i);
-        fail(`Expected a property name in double quotes but found ${describe(i)}`);
-      }
+    members('}', () => {
+      if (text[i] !== '"') fail(`Expected a property name in double quotes but found ${describe(i)}`);
       const keyOffset = i;
       const key = string();
       ws();
       if (text[i] !== ':') fail(`Expected ':' after "${key}" but found ${describe(i)}`);
       i++;
       entries.push({ key, keyOffset, value: value() });
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === '}') {
-        i++;
-        return { type: 'object', offset: start, entries };
-      }
-      fail(`Expected ',' or '}' but found ${describe(i)}`);
-    }
+    });
+    return { type: 'object', offset: start, entries };
   }
   function array(): JsonNode {
     const start = i;
-    i++;
     const items: JsonNode[] = [];
-    ws();
-    if (text[i] === ']') {
-      i++;
-      return { type: 'array', offset: start, items };
-    }
-    for (;;) {
-      ws();
-      if (text[i] === ']' && items.length) fail('Trailing comma before ]', i);
-      items.push(value());
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === ']') {
-        i++;
-        return { type: 'array', offset: start, items };
-      }
-      fail(`Expected ',' or ']' but found ${describe(i)}`);
-    }
+    members(']', () => items.push(value()));
+    return { type: 'array', offset: start, items };
   }
   const root = value();
   ws();

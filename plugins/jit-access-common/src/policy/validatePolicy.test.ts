@@ -29,6 +29,18 @@ describe('validatePolicy', () => {
     ]);
   });
 
+  it.each([
+    ['a trailing comma in an array', '{"Action": ["s3:GetObject",\n]}', 2, 1, "Trailing comma before ]"],
+    ['a missing comma between members', '{"Version": "2012-10-17"\n "Statement": []}', 2, 2, `Expected ',' or '}' but found '"'`],
+    ['a missing comma between items', '{"Action": ["a" "b"]}', 1, 17, `Expected ',' or ']' but found '"'`],
+    ['a member without a name', '{"Version": "2012-10-17", 1}', 1, 27, 'Expected a property name in double quotes but found \'1\''],
+    ['an unclosed array', '{"Action": ["a"', 1, 16, `Expected ',' or ']' but found the end of the text`],
+    ['a missing colon', '{"Version" "2012-10-17"}', 1, 12, `Expected ':' after "Version" but found '"'`],
+  ])('syntax error: %s, at its line and column', (_what, text, line, column, message) => {
+    const r = validatePolicy(text);
+    expect(r.errors).toEqual([expect.objectContaining({ rule: 'invalid-json', line, column, message: `Invalid JSON: ${message}` })]);
+  });
+
   it('deep nesting is refused at the level that breaks the limit, not with a stack overflow', () => {
     for (const open of ['[', '{"a":']) {
       const close = open === '[' ? ']' : '}';

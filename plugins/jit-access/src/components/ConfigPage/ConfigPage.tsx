@@ -19,12 +19,12 @@ import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
-import Alert from '@material-ui/lab/Alert';
 import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { useNotify } from '../shared/useNotify';
 import { Field } from '../shared/Field';
+import { Notice } from '../shared/Notice';
 import { ownerNamesOf } from '../shared/ownerNames';
 
 /** The admin config page: accounts, owners, permission sets, settings, roles. */
@@ -69,8 +69,13 @@ export function ConfigPage() {
   const { accounts, permissionSets, settings, roles } = data.value!;
   const flagged = accounts.filter(a => a.onboarded && !a.hasApprover);
   const ownerless = accounts.filter(a => a.onboarded && a.hasApprover && a.ownerless);
-  const claimedTwice = accounts.filter(a => a.catalogConflict);
-  const unavailable = accounts.filter(a => a.unavailableReason && !a.catalogConflict);
+  // Accounts that take no new requests, each with why: one claimed by two catalog entities, or gone from the catalog.
+  const claimedTwice = accounts
+    .filter(a => a.catalogConflict)
+    .map(a => ({ key: a.accountId, text: a.unavailableReason ?? describeCatalogConflict(a.accountId, a.catalogConflict!) }));
+  const unavailable = accounts
+    .filter(a => a.unavailableReason && !a.catalogConflict)
+    .map(a => ({ key: a.accountId, text: <><strong>{a.name}:</strong> {a.unavailableReason}</> }));
 
   return (
     <Grid container spacing={3}>
@@ -98,42 +103,18 @@ export function ConfigPage() {
           </Button>
         </DialogActions>
       </Dialog>
-      {claimedTwice.length > 0 && (
-        <Grid item xs={12}>
-          <Alert severity="error" data-testid="catalog-conflict-flag">
-            {claimedTwice.map(a => (
-              <Typography key={a.accountId} variant="body2">
-                {a.unavailableReason ?? describeCatalogConflict(a.accountId, a.catalogConflict!)}
-              </Typography>
-            ))}
-          </Alert>
-        </Grid>
-      )}
-      {unavailable.length > 0 && (
-        <Grid item xs={12}>
-          <Alert severity="warning" data-testid="unavailable-flag">
-            {unavailable.map(a => (
-              <Typography key={a.accountId} variant="body2">
-                <strong>{a.name}:</strong> {a.unavailableReason}
-              </Typography>
-            ))}
-          </Alert>
-        </Grid>
-      )}
+      {claimedTwice.length > 0 && <Notice severity="error" data-testid="catalog-conflict-flag" lines={claimedTwice} />}
+      {unavailable.length > 0 && <Notice severity="warning" data-testid="unavailable-flag" lines={unavailable} />}
       {ownerless.length > 0 && (
-        <Grid item xs={12}>
-          <Alert severity="info" data-testid="ownerless-flag">
-            No owners: {ownerless.map(a => a.name).join(', ')}. Standard requests there go to the Admins and SSO
-            Admins; custom policies and two-approval permission sets cannot be requested until you assign owners below.
-          </Alert>
-        </Grid>
+        <Notice severity="info" data-testid="ownerless-flag">
+          No owners: {ownerless.map(a => a.name).join(', ')}. Standard requests there go to the Admins and SSO
+          Admins; custom policies and two-approval permission sets cannot be requested until you assign owners below.
+        </Notice>
       )}
       {flagged.length > 0 && (
-        <Grid item xs={12}>
-          <Alert severity="warning" data-testid="no-approver-flag">
-            Nobody can approve requests for: {flagged.map(a => a.name).join(', ')}. Assign owners below.
-          </Alert>
-        </Grid>
+        <Notice severity="warning" data-testid="no-approver-flag">
+          Nobody can approve requests for: {flagged.map(a => a.name).join(', ')}. Assign owners below.
+        </Notice>
       )}
       <Grid item xs={12}>
         <InfoCard title="AWS accounts" subheader="Onboard accounts from the catalog, enable permission sets, manage owners">

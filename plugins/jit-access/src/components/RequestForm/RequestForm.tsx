@@ -20,13 +20,13 @@ import Checkbox from '@material-ui/core/Checkbox';
 import FormControlLabel from '@material-ui/core/FormControlLabel';
 import Grid from '@material-ui/core/Grid';
 import MenuItem from '@material-ui/core/MenuItem';
-import Typography from '@material-ui/core/Typography';
 import Alert from '@material-ui/lab/Alert';
 import { useMemo, useState } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { jitAccessApiRef } from '../../api/JitAccessApi';
 import { configRouteRef } from '../../routes';
 import { Field } from '../shared/Field';
+import { Notice } from '../shared/Notice';
 import { useSubmitRequest } from '../shared/useSubmitRequest';
 import { PolicyField } from './PolicyField';
 
@@ -139,15 +139,10 @@ export function RequestFormBody({
     <InfoCard title="Request access to an AWS account">
       <Grid container spacing={2}>
         {identityCenterUser && identityCenterUser.status !== 'found' && (
-          <Grid item xs={12}>
-            <Alert
-              severity={identityCenterUser.status === 'missing' ? 'error' : 'warning'}
-              data-testid="identity-center-user"
-            >
-              {identityCenterUser.status === 'missing' && <strong>You cannot request access yet. </strong>}
-              {identityCenterUser.reason}
-            </Alert>
-          </Grid>
+          <Notice severity={identityCenterUser.status === 'missing' ? 'error' : 'warning'} data-testid="identity-center-user">
+            {identityCenterUser.status === 'missing' && <strong>You cannot request access yet. </strong>}
+            {identityCenterUser.reason}
+          </Notice>
         )}
         <Grid item xs={12} md={6}>
           <Field
@@ -176,25 +171,23 @@ export function RequestFormBody({
           </Field>
         </Grid>
         {account?.catalogConflict && (
-          <Grid item xs={12}>
-            <Alert severity="warning" data-testid="catalog-conflict">
-              {describeCatalogConflict(account.accountId, account.catalogConflict)}
-            </Alert>
-          </Grid>
+          <Notice severity="warning" data-testid="catalog-conflict">
+            {describeCatalogConflict(account.accountId, account.catalogConflict)}
+          </Notice>
         )}
         {!!accounts.unavailable?.length && !account && (
-          <Grid item xs={12}>
-            <Alert severity="info" data-testid="unavailable-accounts">
-              {accounts.unavailable.map(a => (
-                <Typography key={a.accountId} variant="body2">
-                  <strong>
-                    {a.name} ({a.accountId}):
-                  </strong>{' '}
-                  {a.reason}
-                </Typography>
-              ))}
-            </Alert>
-          </Grid>
+          <Notice
+            severity="info"
+            data-testid="unavailable-accounts"
+            lines={accounts.unavailable.map(a => ({
+              key: a.accountId,
+              text: (
+                <>
+                  <strong>{`${a.name} (${a.accountId}):`}</strong> {a.reason}
+                </>
+              ),
+            }))}
+          />
         )}
         <Grid item xs={12} md={6}>
           <Field select id="jit-permission-set" label="Permission set" value={access} disabled={!account} onChange={setAccess}
@@ -221,14 +214,12 @@ export function RequestFormBody({
           </Field>
         </Grid>
         {account?.ownerless && (
-          <Grid item xs={12}>
-            <Alert severity="info" data-testid="ownerless-notice">
-              {account.name} has no owners, so your request goes to the Admins and SSO Admins
-              {account.ownerless.adminNames.length ? ` (${account.ownerless.adminNames.join(', ')})` : ''}, who approve
-              standard requests on any account. Custom policies and two-approval permission sets need an owner for
-              step 1, so they cannot be requested here until a JIT Access admin assigns owners.
-            </Alert>
-          </Grid>
+          <Notice severity="info" data-testid="ownerless-notice">
+            {account.name} has no owners, so your request goes to the Admins and SSO Admins
+            {account.ownerless.adminNames.length ? ` (${account.ownerless.adminNames.join(', ')})` : ''}, who approve
+            standard requests on any account. Custom policies and two-approval permission sets need an owner for
+            step 1, so they cannot be requested here until a JIT Access admin assigns owners.
+          </Notice>
         )}
         <Grid item xs={12} md={4}>
           <Field
