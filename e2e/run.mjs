@@ -5,9 +5,10 @@
 // the end-to-end tests in e2e/tests with Node's test runner, and stops the
 // portal. The browser tests use the production build; the load-time test
 // measures the dev server beside it.
-// JIT_E2E_SKIP_BUILD=1 keeps an existing packages/app/dist.
+// JIT_E2E_SKIP_BUILD=1 keeps an existing packages/app/dist (refused if the
+// frontend's sources changed after it was built).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +60,22 @@ const configArgs = [
 
 // The production build, served by the backend's app plugin (packages/app/dist).
 const appDist = join(root, 'packages', 'app', 'dist');
+// The browser tests run on that build: a kept build older than the frontend's
+// sources would test code that is no longer there, so it is refused.
+const newestSource = dir =>
+  readdirSync(dir, { withFileTypes: true }).reduce((newest, e) => {
+    const path = join(dir, e.name);
+    return Math.max(newest, e.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }, 0);
+if (process.env.JIT_E2E_SKIP_BUILD && existsSync(join(appDist, 'index.html'))) {
+  const sources = ['packages/app/src', 'plugins/jit-access/src', 'plugins/jit-access-common/src'];
+  const stale = sources.filter(dir => newestSource(join(root, dir)) > statSync(join(appDist, 'index.html')).mtimeMs);
+  if (stale.length) {
+    console.error(`e2e: JIT_E2E_SKIP_BUILD=1, but ${stale.join(' and ')} changed after packages/app/dist was built; run without it`);
+    releaseLock();
+    process.exit(1);
+  }
+}
 if (!(process.env.JIT_E2E_SKIP_BUILD && existsSync(join(appDist, 'index.html')))) {
   const buildStarted = Date.now();
   console.log('e2e: building packages/app for production ...');
